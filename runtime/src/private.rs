@@ -1,0 +1,32 @@
+//! Items the generated code names. Not a public API: no stability promise.
+
+pub use crate::server::entry::{bidi_streaming, client_streaming, server_streaming};
+pub use tonic;
+pub use tonic::async_trait;
+
+/// A handle to the service that the handler body owns, so the body can outlive the
+/// trait call that started it (tonic polls the response stream after that call
+/// returned).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` must implement `Clone` to serve streaming handlers with `#[tonic_session::service]`",
+    label = "the streaming handlers of this service need their own handle to it",
+    note = "derive or implement `Clone` for `{Self}` (keep shared state behind `Arc`), \
+            or generate the server with tonic-prost-build's `.use_arc_self(true)` and write the \
+            handlers with `self: Arc<Self>`"
+)]
+pub trait OwnedService: Sized {
+    /// A handle the handler body can own.
+    fn owned(&self) -> Self;
+}
+
+impl<S: Clone> OwnedService for S {
+    fn owned(&self) -> Self {
+        self.clone()
+    }
+}
+
+/// The one place a generated impl asks for an owned service handle, so a service
+/// that is not `Clone` gets one error, not one per handler.
+pub fn owned<S: OwnedService>(service: &S) -> S {
+    service.owned()
+}

@@ -1,0 +1,220 @@
+//! The bounded hand-off between a server [`Sender`](super::Sender) and the
+//! [`ResponseStream`](super::ResponseStream) tonic polls.
+//!
+//! One mutex guards everything; each side takes it once per operation. The stream
+//! takes a whole batch at a time (a buffer swap), so the per-message cost is one lock
+//! in `send`. Wakers are only registered by a side that is about to return `Pending`,
+//! so a handler that sends from the stream's own task never wakes itself.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+
+use tonic::metadata::MetadataMap;
+
+/// How many messages one side of the hand-off holds at most. The session layer holds
+/// at most twice this per direction: one batch queued, one batch being yielded.
+pub(crate) const BATCH: usize = 16;
+
+/// What became of the sending half.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SenderState {
+    /// Still held by the handler.
+    Open,
+    /// `finish` was called: a clean end once the queue drains.
+    Finished,
+    /// Dropped without `finish`: never a clean end.
+    Abandoned,
+}
+
+/// Response headers: editable until they are committed to the wire.
+enum Headers {
+    Pending(MetadataMap),
+    Committed,
+}
+
+struct State<T> {
+    queue: VecDeque<T>,
+    sender: SenderState,
+    /// The response stream is gone (the peer left, or the RPC is over).
+    closed: bool,
+    /// A receive on the request stream asked for the headers to go out.
+    commit_requested: bool,
+    headers: Headers,
+    /// The sending half, waiting for room or for `closed`.
+    producer: Option<Waker>,
+    /// The response side, waiting for a message, an end or a header commit.
+    consumer: Option<Waker>,
+}
+
+/// Shared state of one server-side sending direction.
+pub(crate) struct Outbox<T> {
+    state: Mutex<State<T>>,
+}
+
+/// What the response side learned from one look at the outbox.
+pub(crate) struct Snapshot {
+    pub(crate) sender: SenderState,
+    pub(crate) commit_requested: bool,
+}
+
+impl<T> Outbox<T> {
+    pub(crate) fn new() -> Self {
+        Outbox {
+            state: Mutex::new(State {
+                queue: VecDeque::with_capacity(BATCH),
+                sender: SenderState::Open,
+                closed: false,
+                commit_requested: false,
+                headers: Headers::Pending(MetadataMap::new()),
+                producer: None,
+                consumer: None,
+            }),
+        }
+    }
+
+    /// Locks the state. A panic while the lock was held (only possible in our own
+    /// code, never in user code) must not turn every later RPC step into a panic.
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues `message` if there is room. Gives it back when the stream is gone.
+    pub(crate) fn poll_push(
+        &self,
+        message: &mut Option<T>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), T>> {
+        let mut state = self.lock();
+        let Some(msg) = message.take() else {
+            return Poll::Ready(Ok(()));
+        };
+        if state.closed {
+            return Poll::Ready(Err(msg));
+        }
+        if state.queue.len() >= BATCH {
+            *message = Some(msg);
+            register(&mut state.producer, cx.waker());
+            return Poll::Pending;
+        }
+        state.queue.push_back(msg);
+        let consumer = state.consumer.take();
+        drop(state);
+        if let Some(waker) = consumer {
+            waker.wake();
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Resolves once the response stream is gone.
+    pub(crate) fn poll_closed(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.lock();
+        if state.closed {
+            return Poll::Ready(());
+        }
+        register(&mut state.producer, cx.waker());
+        Poll::Pending
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// Records how the sending half ended (`Finished` or `Abandoned`); the first
+    /// word is final.
+    pub(crate) fn end_sender(&self, how: SenderState) {
+        let mut state = self.lock();
+        if state.sender == SenderState::Open {
+            state.sender = how;
+        }
+        let consumer = state.consumer.take();
+        drop(state);
+        if let Some(waker) = consumer {
+            waker.wake();
+        }
+    }
+
+    /// Asks for the response headers to be sent now (the handler is about to wait
+    /// for the peer, which may itself wait for our headers).
+    pub(crate) fn request_commit(&self) {
+        let mut state = self.lock();
+        if state.commit_requested {
+            return;
+        }
+        state.commit_requested = true;
+        let consumer = state.consumer.take();
+        drop(state);
+        if let Some(waker) = consumer {
+            waker.wake();
+        }
+    }
+
+    /// Runs `edit` on the response headers if they have not been sent yet.
+    pub(crate) fn edit_headers<R>(&self, edit: impl FnOnce(&mut MetadataMap) -> R) -> Option<R> {
+        match &mut self.lock().headers {
+            Headers::Pending(map) => Some(edit(map)),
+            Headers::Committed => None,
+        }
+    }
+
+    /// Takes the response headers for sending; later edits are refused.
+    pub(crate) fn commit_headers(&self) -> MetadataMap {
+        match std::mem::replace(&mut self.lock().headers, Headers::Committed) {
+            Headers::Pending(map) => map,
+            Headers::Committed => MetadataMap::new(),
+        }
+    }
+
+    /// Moves every queued message into `into` (which must be empty) and reports the
+    /// sender's state. `waker` is the response side's; with `park`, it is registered
+    /// when nothing was queued, so a later push, end or commit request wakes it;
+    /// without, any registration is cleared (the caller is about to poll the handler
+    /// on its own task, so pushes made there need no wake-up).
+    pub(crate) fn take(&self, into: &mut VecDeque<T>, waker: &Waker, park: bool) -> Snapshot {
+        debug_assert!(into.is_empty());
+        let mut state = self.lock();
+        let was_full = state.queue.len() >= BATCH;
+        std::mem::swap(&mut state.queue, into);
+        if park && into.is_empty() {
+            register(&mut state.consumer, waker);
+        } else {
+            state.consumer = None;
+        }
+        // A producer parked with our own waker is the handler body on our task: we
+        // poll it when this batch is out, so waking it would be a self-wake.
+        let producer = match &state.producer {
+            Some(parked) if was_full && !parked.will_wake(waker) => state.producer.take(),
+            _ => None,
+        };
+        let snapshot = Snapshot {
+            sender: state.sender,
+            commit_requested: state.commit_requested,
+        };
+        drop(state);
+        if let Some(producer) = producer {
+            producer.wake();
+        }
+        snapshot
+    }
+
+    /// The response stream is gone: refuse further messages and wake the sender.
+    pub(crate) fn close(&self) {
+        let mut state = self.lock();
+        state.closed = true;
+        state.queue.clear();
+        let producer = state.producer.take();
+        drop(state);
+        if let Some(waker) = producer {
+            waker.wake();
+        }
+    }
+}
+
+fn register(slot: &mut Option<Waker>, waker: &Waker) {
+    match slot {
+        Some(existing) if existing.will_wake(waker) => {}
+        _ => *slot = Some(waker.clone()),
+    }
+}

@@ -1,0 +1,156 @@
+//! Telling a complete upload from an aborted one.
+//!
+//! tonic's server decoder turns a client's `RST_STREAM(CANCEL)` on the request body
+//! into a clean end of stream, so a handler cannot tell a partial upload from a
+//! complete one. [`SessionLayer`] wraps every request body and records how it really
+//! ended; the session [`Receiver`](super::Receiver) reads that record.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use tower_layer::Layer;
+use tower_service::Service;
+
+const OPEN: u8 = 0;
+const COMPLETE: u8 = 1;
+const BROKEN: u8 = 2;
+
+/// How a request body ended, shared between the body wrapper and the handler.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RequestEnd(Arc<AtomicU8>);
+
+/// What the wire said about the end of a request body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EndSeen {
+    /// Not ended yet (or the body was dropped before its end).
+    Open,
+    /// END_STREAM arrived (after data or trailers).
+    Complete,
+    /// The body failed: the client reset the stream, or the connection broke.
+    Broken,
+}
+
+impl RequestEnd {
+    fn record(&self, end: u8) {
+        // The first end seen is the truth.
+        let _first = self
+            .0
+            .compare_exchange(OPEN, end, Ordering::AcqRel, Ordering::Acquire);
+    }
+
+    pub(crate) fn seen(&self) -> EndSeen {
+        match self.0.load(Ordering::Acquire) {
+            COMPLETE => EndSeen::Complete,
+            BROKEN => EndSeen::Broken,
+            _ => EndSeen::Open,
+        }
+    }
+}
+
+/// A tower layer that session services need: it records, for every request, whether
+/// the request body ended with END_STREAM or was reset, so a session
+/// [`Receiver`](super::Receiver) reports an aborted upload as an error instead of a
+/// clean end.
+///
+/// Install it once on the server; a client-streaming or bidi session handler served
+/// without it fails its calls with an `INTERNAL` status that names this layer.
+///
+/// ```no_run
+/// # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+/// # let routes = tonic::service::Routes::default();
+/// tonic::transport::Server::builder()
+///     .layer(tonic_session::server::SessionLayer::new())
+///     .add_routes(routes)
+///     .serve("127.0.0.1:50051".parse()?)
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SessionLayer {
+    _private: (),
+}
+
+impl SessionLayer {
+    /// The layer; it has no settings.
+    pub fn new() -> Self {
+        SessionLayer::default()
+    }
+}
+
+impl<S> Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> SessionService<S> {
+        SessionService { inner }
+    }
+}
+
+/// The service [`SessionLayer`] wraps around a router.
+#[derive(Clone, Debug)]
+pub struct SessionService<S> {
+    inner: S,
+}
+
+impl<S, B> Service<http::Request<B>> for SessionService<S>
+where
+    S: Service<http::Request<tonic::body::Body>>,
+    B: Body<Data = Bytes> + Send + Unpin + 'static,
+    B::Error: Into<tonic::codegen::StdError>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let (mut parts, body) = request.into_parts();
+        let end = RequestEnd::default();
+        if body.is_end_stream() {
+            // tonic short-cuts an already ended body and never polls it.
+            end.record(COMPLETE);
+        }
+        parts.extensions.insert(end.clone());
+        let body = tonic::body::Body::new(RecordingBody { inner: body, end });
+        self.inner.call(http::Request::from_parts(parts, body))
+    }
+}
+
+/// A request body that records how it ended.
+struct RecordingBody<B> {
+    inner: B,
+    end: RequestEnd,
+}
+
+impl<B: Body + Unpin> Body for RecordingBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(None) => self.end.record(COMPLETE),
+            Poll::Ready(Some(Ok(frame))) if frame.is_trailers() => self.end.record(COMPLETE),
+            Poll::Ready(Some(Err(_))) => self.end.record(BROKEN),
+            _ => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

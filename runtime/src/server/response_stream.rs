@@ -1,0 +1,167 @@
+//! The response stream tonic polls: it owns the handler body and drives it, so a
+//! session needs no task of its own, and dropping the stream (the client left)
+//! drops the body at its next await.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures_core::Stream;
+use tonic::metadata::MetadataMap;
+use tonic::{Response, Status};
+
+use super::caught::poll_caught;
+use super::outbox::{Outbox, SenderState, Snapshot};
+use super::sender::Finished;
+
+/// A streaming handler's body, boxed once per call.
+pub(crate) type HandlerBody = Pin<Box<dyn Future<Output = Result<Finished, Status>> + Send>>;
+
+/// The `type XStream` of a session handler: the messages its [`Sender`](super::Sender)
+/// sends, then the status its body decided.
+///
+/// `#[tonic_session::service]` names it in the generated associated types; user code
+/// never builds one.
+pub struct ResponseStream<T> {
+    outbox: Arc<Outbox<T>>,
+    /// `None` once the body has returned (or panicked).
+    body: Option<HandlerBody>,
+    /// What the body returned: `Ok` means it returned `Ok(Finished)`.
+    outcome: Option<Result<(), Status>>,
+    /// Messages taken from the outbox, not yet yielded.
+    ready: VecDeque<T>,
+    /// The end, once decided: `None` for a clean end, or the error status.
+    end: Option<Option<Status>>,
+    /// The end has been yielded.
+    done: bool,
+}
+
+// `ready` is never pinned: the stream only moves messages in and out of it.
+impl<T> Unpin for ResponseStream<T> {}
+
+/// What one step of driving the session produced.
+enum Progress {
+    /// `ready` holds messages.
+    Messages,
+    /// The headers should go out now (sender finished, or a receive asked).
+    Commit,
+    /// The end is decided (`self.end` is set) and every message was yielded.
+    End,
+}
+
+impl<T> ResponseStream<T> {
+    fn new(outbox: Arc<Outbox<T>>, body: HandlerBody) -> Self {
+        ResponseStream {
+            outbox,
+            body: Some(body),
+            outcome: None,
+            ready: VecDeque::new(),
+            end: None,
+            done: false,
+        }
+    }
+
+    /// Drives the body until there is something to report.
+    fn advance(&mut self, cx: &mut Context<'_>, header_phase: bool) -> Poll<Progress> {
+        if self.end.is_some() {
+            return Poll::Ready(Progress::End);
+        }
+        let snapshot = self.outbox.take(&mut self.ready, cx.waker(), false);
+        if let Some(progress) = self.progress(&snapshot, header_phase) {
+            return Poll::Ready(progress);
+        }
+        if let Some(body) = self.body.as_mut()
+            && let Poll::Ready(result) = poll_caught(body.as_mut(), cx)
+        {
+            self.body = None;
+            self.outcome = Some(result.and_then(|returned| returned.map(drop)));
+        }
+        let snapshot = self.outbox.take(&mut self.ready, cx.waker(), true);
+        match self.progress(&snapshot, header_phase) {
+            Some(progress) => Poll::Ready(progress),
+            None => Poll::Pending,
+        }
+    }
+
+    fn progress(&mut self, snapshot: &Snapshot, header_phase: bool) -> Option<Progress> {
+        if !self.ready.is_empty() {
+            return Some(Progress::Messages);
+        }
+        // Only the body's return decides the end: after an abandoned sender it
+        // usually returns the error that made the sender go, a better status than ours.
+        let Some(outcome) = self.outcome.take() else {
+            let commit = snapshot.commit_requested || snapshot.sender == SenderState::Finished;
+            return (header_phase && commit).then_some(Progress::Commit);
+        };
+        let end = match (outcome, snapshot.sender) {
+            (Err(status), _) => Some(status),
+            (Ok(()), SenderState::Finished) => None,
+            (Ok(()), _) => Some(Status::internal(
+                "tonic-session: the handler returned `Finished` without finishing its own sender",
+            )),
+        };
+        self.end = Some(end);
+        self.outbox.close();
+        Some(Progress::End)
+    }
+
+    /// Runs the body until the response headers can go out: the first message, the
+    /// sender's finish, a receive on the request stream, or the body's return. An
+    /// error before any message becomes the status of the call (trailers-only).
+    fn poll_headers(&mut self, cx: &mut Context<'_>) -> Poll<Result<MetadataMap, Status>> {
+        let progress = ready!(self.advance(cx, true));
+        if let (Progress::End, Some(Some(status))) = (progress, &self.end) {
+            return Poll::Ready(Err(status.clone()));
+        }
+        Poll::Ready(Ok(self.outbox.commit_headers()))
+    }
+}
+
+impl<T> Stream for ResponseStream<T> {
+    type Item = Result<T, Status>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(message) = this.ready.pop_front() {
+                return Poll::Ready(Some(Ok(message)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Progress::End = ready!(this.advance(cx, false)) {
+                this.done = true;
+                return Poll::Ready(this.end.take().flatten().map(Err));
+            }
+        }
+    }
+}
+
+impl<T> Drop for ResponseStream<T> {
+    fn drop(&mut self) {
+        self.outbox.close();
+    }
+}
+
+impl<T> fmt::Debug for ResponseStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseStream")
+            .field("running", &self.body.is_some())
+            .field("ready", &self.ready.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Drives `body` until the headers can go out, then hands tonic the response.
+pub(crate) async fn respond<T>(
+    outbox: Arc<Outbox<T>>,
+    body: HandlerBody,
+) -> Result<Response<ResponseStream<T>>, Status> {
+    let mut stream = ResponseStream::new(outbox, body);
+    let headers = poll_fn(|cx| stream.poll_headers(cx)).await?;
+    Ok(Response::from_parts(headers, stream, Default::default()))
+}

@@ -1,0 +1,157 @@
+//! The server's sending half of a response stream.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::sync::Arc;
+
+use tonic::Status;
+use tonic::metadata::MetadataMap;
+
+use super::outbox::{Outbox, SenderState};
+
+/// The sending half of a server response stream.
+///
+/// A streaming handler written under [`#[tonic_session::service]`](crate::service)
+/// receives exactly one. It is neither `Clone` nor `Copy` and [`send`](Sender::send)
+/// takes `&mut self`, so one stream never has two concurrent senders (grpc-go's
+/// "never call `SendMsg` from two goroutines").
+///
+/// The only way to end the stream cleanly is [`finish`](Sender::finish), whose
+/// [`Finished`] token the handler must return. Dropping the sender without finishing
+/// (an early `?`, a panic, a cancelled task) ends the RPC with an error status: a
+/// client can never mistake an abandoned stream for a complete one.
+///
+/// The sender may be moved into a task the handler spawns; when the client goes
+/// away, [`send`](Sender::send) fails and [`closed`](Sender::closed) resolves.
+///
+/// ```
+/// use tonic::Status;
+/// use tonic_session::server::{Finished, Sender};
+///
+/// async fn count_to(n: u32, mut tx: Sender<u32>) -> Result<Finished, Status> {
+///     for i in 1..=n {
+///         tx.send(i).await?; // fails (and stops us) once the client is gone
+///     }
+///     Ok(tx.finish())
+/// }
+/// ```
+pub struct Sender<T> {
+    outbox: Arc<Outbox<T>>,
+    finished: bool,
+}
+
+/// Proof that a server stream was finished cleanly; only [`Sender::finish`] makes one.
+///
+/// A session handler returns `Result<Finished, Status>`, so a handler that never
+/// finishes its sender cannot return `Ok`.
+#[must_use = "return it from the handler: `Ok(tx.finish())`"]
+#[derive(Debug)]
+pub struct Finished {
+    _private: (),
+}
+
+/// A message that could not be sent because the client is gone or the RPC is over.
+///
+/// The message is handed back ([`into_inner`](SendError::into_inner)); with `?` the
+/// error converts to a `CANCELLED` [`Status`].
+pub struct SendError<T>(T);
+
+impl<T> Sender<T> {
+    pub(crate) fn new(outbox: Arc<Outbox<T>>) -> Self {
+        Sender {
+            outbox,
+            finished: false,
+        }
+    }
+
+    /// Sends one message, waiting while the session's small buffer is full.
+    ///
+    /// Returns an error, with the message, once the client has gone away or the RPC
+    /// has ended: a producer that propagates it with `?` stops promptly.
+    pub async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
+        let mut message = Some(message);
+        poll_fn(|cx| self.outbox.poll_push(&mut message, cx))
+            .await
+            .map_err(SendError)
+    }
+
+    /// Ends the stream cleanly: the client sees every message sent, then status OK.
+    pub fn finish(mut self) -> Finished {
+        self.finished = true;
+        self.outbox.end_sender(SenderState::Finished);
+        Finished { _private: () }
+    }
+
+    /// Resolves when the client has gone away or the RPC has ended; useful in
+    /// `tokio::select!` next to work that does not send.
+    pub async fn closed(&self) {
+        poll_fn(|cx| self.outbox.poll_closed(cx)).await
+    }
+
+    /// Whether the client has gone away or the RPC has ended.
+    pub fn is_closed(&self) -> bool {
+        self.outbox.is_closed()
+    }
+
+    /// Edits the response headers (metadata), if they have not been sent yet.
+    ///
+    /// Headers go out with the first message, at [`finish`](Sender::finish), at the
+    /// handler's first receive on its request stream, or when the handler returns;
+    /// after that this returns `None` and changes nothing.
+    ///
+    /// ```
+    /// # use tonic_session::server::Sender;
+    /// # async fn demo(mut tx: Sender<u32>) {
+    /// let sent = tx.with_headers(|headers| {
+    ///     headers.insert("x-shard", "7".parse().unwrap());
+    /// });
+    /// assert!(sent.is_some(), "no message was sent yet");
+    /// # }
+    /// ```
+    pub fn with_headers<R>(&mut self, edit: impl FnOnce(&mut MetadataMap) -> R) -> Option<R> {
+        self.outbox.edit_headers(edit)
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.outbox.end_sender(SenderState::Abandoned);
+        }
+    }
+}
+
+impl<T> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender")
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> SendError<T> {
+    /// The message that was not sent.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for SendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SendError(..)")
+    }
+}
+
+impl<T> fmt::Display for SendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the client is gone or the RPC is over; the message was not sent")
+    }
+}
+
+impl<T> std::error::Error for SendError<T> {}
+
+impl<T> From<SendError<T>> for Status {
+    fn from(err: SendError<T>) -> Status {
+        Status::cancelled(err.to_string())
+    }
+}
