@@ -1,1 +1,8 @@
-fn main() {}
+//! Compiles `proto/probe.proto` with protox (pure Rust): no `protoc` needed.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=proto");
+    let descriptors = protox::compile(["probe.proto"], ["proto"])?;
+    tonic_prost_build::configure().compile_fds(descriptors)?;
+    Ok(())
+}

@@ -1,1 +1,11 @@
+//! Support for the end-to-end tests: a scriptable probe service that reports what
+//! its handlers saw, and a loopback server.
 
+pub mod loopback;
+pub mod probe;
+
+/// Code generated from `proto/probe.proto`.
+pub mod pb {
+    #![allow(missing_docs, clippy::all)]
+    tonic::include_proto!("probe");
+}

@@ -1,0 +1,110 @@
+//! A tonic server on 127.0.0.1 with a free port, and a channel to it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::Routes;
+use tonic::transport::{Channel, Endpoint, Server};
+use tonic_session::server::SessionLayer;
+
+/// A running server; dropping it shuts the server down.
+pub struct Loopback {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Loopback {
+    /// Serves `routes` behind [`SessionLayer`].
+    pub async fn start(routes: Routes) -> Loopback {
+        Self::start_with(routes, true).await
+    }
+
+    /// Serves `routes`, with or without [`SessionLayer`].
+    pub async fn start_with(routes: Routes, session_layer: bool) -> Loopback {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let incoming = TcpListenerStream::new(listener);
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let task = if session_layer {
+            tokio::spawn(async move {
+                Server::builder()
+                    .layer(SessionLayer::new())
+                    .add_routes(routes)
+                    .serve_with_incoming_shutdown(incoming, shutdown)
+                    .await
+                    .expect("server");
+            })
+        } else {
+            tokio::spawn(async move {
+                Server::builder()
+                    .add_routes(routes)
+                    .serve_with_incoming_shutdown(incoming, shutdown)
+                    .await
+                    .expect("server");
+            })
+        };
+        Loopback {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// A new connection to the server.
+    pub async fn channel(&self) -> Channel {
+        Endpoint::from_shared(format!("http://{}", self.addr))
+            .expect("endpoint")
+            .connect_timeout(Duration::from_secs(5))
+            .connect()
+            .await
+            .expect("connect")
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task");
+        }
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Tasks alive on the current runtime.
+pub fn alive_tasks() -> usize {
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+}
+
+/// Waits (up to 5 s) for the number of alive tasks to come back to `baseline`;
+/// returns the last count seen.
+pub async fn settle_tasks(baseline: usize) -> usize {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let alive = alive_tasks();
+        if alive <= baseline || tokio::time::Instant::now() >= deadline {
+            return alive;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}

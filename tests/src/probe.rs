@@ -1,0 +1,187 @@
+//! The probe service: session handlers that follow a script and report what they saw.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tonic::metadata::MetadataMap;
+use tonic::service::Routes;
+use tonic::{Code, Request, Response, Status};
+use tonic_session::server::{Finished, Receiver, Sender};
+
+use crate::pb::probe_server::{Probe, ProbeServer};
+use crate::pb::{Item, Plan, Summary};
+
+/// What a handler reports.
+#[derive(Debug)]
+pub enum Event {
+    /// A handler body was dropped (it returned, or tonic dropped it).
+    BodyDropped(&'static str),
+    /// A request message arrived, with its sequence number.
+    Received(u32),
+    /// A receive loop ended: `Ok(count)` after a clean end, or the error.
+    ReceiveEnded(Result<u32, Status>),
+    /// A task the body spawned to send ended: `Ok(sent)`, or the send error.
+    SpawnedSenderEnded(Result<u32, Status>),
+}
+
+/// The probe service; cheap to clone, every clone reports to the same channel.
+#[derive(Clone, Debug)]
+pub struct ProbeService {
+    events: mpsc::UnboundedSender<Event>,
+}
+
+/// The receiving end of a probe's reports.
+pub struct Events(mpsc::UnboundedReceiver<Event>);
+
+impl ProbeService {
+    /// A probe and the events it reports.
+    pub fn new() -> (ProbeService, Events) {
+        let (events, rx) = mpsc::unbounded_channel();
+        (ProbeService { events }, Events(rx))
+    }
+
+    /// The probe as a tonic router.
+    pub fn routes(self) -> Routes {
+        Routes::new(ProbeServer::new(self))
+    }
+
+    fn report(&self, event: Event) {
+        // The test may have stopped listening; that is its business.
+        let _ = self.events.send(event);
+    }
+}
+
+impl Events {
+    /// The next event, or a panic after 5 s (a test failure, not a speed check).
+    pub async fn next(&mut self) -> Event {
+        match tokio::time::timeout(Duration::from_secs(5), self.0.recv()).await {
+            Ok(Some(event)) => event,
+            Ok(None) => panic!("the probe service is gone"),
+            Err(_) => panic!("no event from the probe service within 5 s"),
+        }
+    }
+
+    /// Skips events until `pick` returns `Some`.
+    pub async fn until<R>(&mut self, mut pick: impl FnMut(Event) -> Option<R>) -> R {
+        loop {
+            if let Some(found) = pick(self.next().await) {
+                return found;
+            }
+        }
+    }
+}
+
+/// Reports [`Event::BodyDropped`] when dropped.
+struct DropReport(ProbeService, &'static str);
+
+impl Drop for DropReport {
+    fn drop(&mut self) {
+        self.0.report(Event::BodyDropped(self.1));
+    }
+}
+
+/// The status a plan's `fail_after` produces, with trailing metadata.
+pub fn planned_failure(after: u32) -> Status {
+    let mut metadata = MetadataMap::new();
+    metadata.insert("x-failed-after", after.into());
+    Status::with_metadata(
+        Code::Aborted,
+        format!("planned failure after {after} messages"),
+        metadata,
+    )
+}
+
+/// Sends what `plan` says; returns how many messages went out.
+async fn follow(plan: &Plan, tx: &mut Sender<Item>) -> Result<u32, Status> {
+    let mut seq = 0;
+    while plan.forever || seq < plan.count {
+        if plan.fail_after == Some(seq) {
+            return Err(planned_failure(seq));
+        }
+        if plan.panic_after == Some(seq) {
+            panic!("planned panic after {seq} messages");
+        }
+        tx.send(Item { seq }).await?;
+        seq += 1;
+    }
+    Ok(seq)
+}
+
+#[tonic_session::service]
+impl Probe for ProbeService {
+    async fn numbers(
+        &self,
+        request: Request<Plan>,
+        mut tx: Sender<Item>,
+    ) -> Result<Finished, Status> {
+        let _report = DropReport(self.clone(), "numbers");
+        if let Some(id) = request.metadata().get("x-request-id").cloned() {
+            tx.with_headers(|headers| headers.insert("x-echo-request-id", id));
+        }
+        if let Some(peer) = request.remote_addr() {
+            let peer = peer.ip().to_string();
+            tx.with_headers(|headers| headers.insert("x-peer-ip", peer.parse().expect("ascii")));
+        }
+        let plan = request.into_inner();
+        if !plan.from_spawned_task {
+            follow(&plan, &mut tx).await?;
+            return Ok(tx.finish());
+        }
+        let this = self.clone();
+        let task = tokio::spawn(async move {
+            let sent = follow(&plan, &mut tx).await;
+            this.report(Event::SpawnedSenderEnded(sent.clone()));
+            sent.map(|_| tx.finish())
+        });
+        task.await
+            .map_err(|err| Status::internal(format!("sending task failed: {err}")))?
+    }
+
+    async fn upload(&self, request: Request<Receiver<Item>>) -> Result<Response<Summary>, Status> {
+        let _report = DropReport(self.clone(), "upload");
+        let mut rx = request.into_inner();
+        let ended = receive_all(self, &mut rx).await;
+        self.report(Event::ReceiveEnded(ended.clone()));
+        Ok(Response::new(Summary { count: ended? }))
+    }
+
+    async fn echo(
+        &self,
+        request: Request<Receiver<Item>>,
+        mut tx: Sender<Item>,
+    ) -> Result<Finished, Status> {
+        let _report = DropReport(self.clone(), "echo");
+        let mut rx = request.into_inner();
+        let mut count = 0;
+        let ended = loop {
+            match rx.message().await {
+                Ok(Some(item)) => {
+                    self.report(Event::Received(item.seq));
+                    count += 1;
+                    tx.send(item).await?;
+                }
+                Ok(None) => break Ok(count),
+                Err(status) => break Err(status),
+            }
+        };
+        self.report(Event::ReceiveEnded(ended.clone()));
+        ended?;
+        Ok(tx.finish())
+    }
+}
+
+/// Receives to the end, checking sequence numbers; `Ok(count)` after a clean end.
+async fn receive_all(probe: &ProbeService, rx: &mut Receiver<Item>) -> Result<u32, Status> {
+    let mut count = 0;
+    while let Some(item) = rx.message().await? {
+        if item.seq != count {
+            return Err(Status::invalid_argument(format!(
+                "expected seq {count}, got {}",
+                item.seq
+            )));
+        }
+        probe.report(Event::Received(item.seq));
+        count += 1;
+    }
+    Ok(count)
+}

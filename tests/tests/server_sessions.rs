@@ -1,0 +1,398 @@
+//! Server sessions end to end: a tonic client against session handlers on 127.0.0.1.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::service::Routes;
+use tonic::{Code, Request, Status, Streaming};
+use tonic_session_examples::Greeter;
+use tonic_session_examples::pb::HelloRequest;
+use tonic_session_examples::pb::greeting_service_client::GreetingServiceClient;
+use tonic_session_examples::pb::greeting_service_server::GreetingServiceServer;
+use tonic_session_tests::loopback::{Loopback, alive_tasks, settle_tasks};
+use tonic_session_tests::pb::probe_client::ProbeClient;
+use tonic_session_tests::pb::{Item, Plan};
+use tonic_session_tests::probe::{Event, Events, ProbeService, planned_failure};
+
+async fn probe() -> (Loopback, ProbeClient<tonic::transport::Channel>, Events) {
+    let (service, events) = ProbeService::new();
+    let server = Loopback::start(service.routes()).await;
+    let client = ProbeClient::new(server.channel().await);
+    (server, client, events)
+}
+
+fn plan(count: u32) -> Plan {
+    Plan {
+        count,
+        ..Plan::default()
+    }
+}
+
+/// Reads a response stream to its end: the sequence numbers, then the final status.
+async fn read_to_end(mut stream: Streaming<Item>) -> (Vec<u32>, Result<(), Status>) {
+    let mut seqs = Vec::new();
+    loop {
+        match stream.message().await {
+            Ok(Some(item)) => seqs.push(item.seq),
+            Ok(None) => return (seqs, Ok(())),
+            Err(status) => return (seqs, Err(status)),
+        }
+    }
+}
+
+fn hello(name: &str) -> HelloRequest {
+    HelloRequest { name: name.into() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn greeting_example_serves_all_four_kinds() {
+    let server = Loopback::start(Routes::new(GreetingServiceServer::new(Greeter))).await;
+    let mut client = GreetingServiceClient::new(server.channel().await);
+
+    let reply = client.hello(hello("gopher")).await.unwrap().into_inner();
+    assert_eq!(reply.message, "Hello, gopher!");
+
+    let response = client.hello_server_stream(hello("ferris")).await.unwrap();
+    assert_eq!(response.metadata().get("x-greetings").unwrap(), "3");
+    let mut stream = response.into_inner();
+    let mut greetings = Vec::new();
+    while let Some(reply) = stream.message().await.unwrap() {
+        greetings.push(reply.message);
+    }
+    assert_eq!(
+        greetings,
+        [
+            "Hello, ferris #1!",
+            "Hello, ferris #2!",
+            "Hello, ferris #3!"
+        ]
+    );
+
+    let names = || tokio_stream::iter(["alice", "bob", "carol"].map(hello));
+    let reply = client
+        .hello_client_stream(names())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(reply.message, "Hello, alice, bob, carol!");
+
+    let mut stream = client.hello_bi_streams(names()).await.unwrap().into_inner();
+    let mut greetings = Vec::new();
+    while let Some(reply) = stream.message().await.unwrap() {
+        greetings.push(reply.message);
+    }
+    assert_eq!(greetings, ["Hello, alice!", "Hello, bob!", "Hello, carol!"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_stream_delivers_every_message_in_order() {
+    let (_server, mut client, _events) = probe().await;
+    let stream = client.numbers(plan(1000)).await.unwrap().into_inner();
+    let (seqs, end) = read_to_end(stream).await;
+    assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
+    end.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sender_moved_into_a_spawned_task_streams_in_order() {
+    let (_server, mut client, mut events) = probe().await;
+    let request = Plan {
+        from_spawned_task: true,
+        ..plan(1000)
+    };
+    let stream = client.numbers(request).await.unwrap().into_inner();
+    let (seqs, end) = read_to_end(stream).await;
+    assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
+    end.unwrap();
+    let sent = events
+        .until(|event| match event {
+            Event::SpawnedSenderEnded(sent) => Some(sent),
+            _ => None,
+        })
+        .await;
+    assert_eq!(sent.unwrap(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handler_error_mid_stream_reaches_the_client() {
+    let (_server, mut client, _events) = probe().await;
+    for from_spawned_task in [false, true] {
+        let request = Plan {
+            fail_after: Some(3),
+            from_spawned_task,
+            ..plan(10)
+        };
+        let stream = client.numbers(request).await.unwrap().into_inner();
+        let (seqs, end) = read_to_end(stream).await;
+        assert_eq!(seqs, [0, 1, 2]);
+        let status = end.unwrap_err();
+        let expected = planned_failure(3);
+        assert_eq!(status.code(), Code::Aborted);
+        assert_eq!(status.message(), expected.message());
+        assert_eq!(status.metadata().get("x-failed-after").unwrap(), "3");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_before_the_first_message_is_the_status_of_the_call() {
+    let (_server, mut client, _events) = probe().await;
+    let request = Plan {
+        fail_after: Some(0),
+        ..plan(10)
+    };
+    // Trailers-only: the call itself fails, no stream is handed out.
+    let status = client.numbers(request).await.unwrap_err();
+    assert_eq!(status.code(), Code::Aborted);
+    assert_eq!(status.message(), planned_failure(0).message());
+    assert_eq!(status.metadata().get("x-failed-after").unwrap(), "0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_never_looks_finished() {
+    let (_server, mut client, _events) = probe().await;
+
+    // Panic in the body after two messages: two messages, then INTERNAL.
+    let request = Plan {
+        panic_after: Some(2),
+        ..plan(10)
+    };
+    let stream = client.numbers(request).await.unwrap().into_inner();
+    let (seqs, end) = read_to_end(stream).await;
+    assert_eq!(seqs, [0, 1]);
+    let status = end.unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+    assert_eq!(status.message(), "tonic-session: the handler panicked");
+
+    // Panic before any message: the call fails.
+    let request = Plan {
+        panic_after: Some(0),
+        ..plan(10)
+    };
+    let status = client.numbers(request).await.unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+
+    // Panic in the task holding the sender: its drop is not a clean end.
+    let request = Plan {
+        panic_after: Some(2),
+        from_spawned_task: true,
+        ..plan(10)
+    };
+    let stream = client.numbers(request).await.unwrap().into_inner();
+    let (seqs, end) = read_to_end(stream).await;
+    assert_eq!(seqs, [0, 1]);
+    let status = end.unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+    assert!(
+        status.message().starts_with("sending task failed"),
+        "{status:?}"
+    );
+
+    // The server is still healthy.
+    let (seqs, end) = read_to_end(client.numbers(plan(3)).await.unwrap().into_inner()).await;
+    assert_eq!(seqs, [0, 1, 2]);
+    end.unwrap();
+}
+
+/// The client reads three messages of an endless stream and leaves: the handler
+/// body is dropped at its next await and no task outlives the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_leaving_drops_the_handler_body() {
+    let (_server, mut client, mut events) = probe().await;
+    // Warm the connection up so its tasks are part of the baseline.
+    read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
+        .await
+        .1
+        .unwrap();
+    events
+        .until(|event| matches!(event, Event::BodyDropped(_)).then_some(()))
+        .await;
+    let baseline = alive_tasks();
+
+    let request = Plan {
+        forever: true,
+        ..plan(0)
+    };
+    let mut stream = client.numbers(request).await.unwrap().into_inner();
+    for seq in 0..3 {
+        assert_eq!(stream.message().await.unwrap().unwrap().seq, seq);
+    }
+    let left = Instant::now();
+    drop(stream);
+    events
+        .until(|event| matches!(event, Event::BodyDropped("numbers")).then_some(()))
+        .await;
+    println!(
+        "handler body dropped {:?} after the client left",
+        left.elapsed()
+    );
+    assert_eq!(
+        settle_tasks(baseline).await,
+        baseline,
+        "a task outlived the call"
+    );
+}
+
+/// The same with the sender in a task the body spawned: the task learns the client
+/// is gone from its next send, and ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_leaving_stops_a_spawned_sender() {
+    let (_server, mut client, mut events) = probe().await;
+    read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
+        .await
+        .1
+        .unwrap();
+    events
+        .until(|event| matches!(event, Event::BodyDropped(_)).then_some(()))
+        .await;
+    let baseline = alive_tasks();
+
+    let request = Plan {
+        forever: true,
+        from_spawned_task: true,
+        ..plan(0)
+    };
+    let mut stream = client.numbers(request).await.unwrap().into_inner();
+    for seq in 0..3 {
+        assert_eq!(stream.message().await.unwrap().unwrap().seq, seq);
+    }
+    let left = Instant::now();
+    drop(stream);
+    let sent = events
+        .until(|event| match event {
+            Event::SpawnedSenderEnded(sent) => Some(sent),
+            _ => None,
+        })
+        .await;
+    println!(
+        "spawned sender stopped {:?} after the client left",
+        left.elapsed()
+    );
+    assert_eq!(sent.unwrap_err().code(), Code::Cancelled);
+    assert_eq!(
+        settle_tasks(baseline).await,
+        baseline,
+        "a task outlived the call"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complete_upload_ends_cleanly() {
+    let (_server, mut client, mut events) = probe().await;
+    for count in [10, 0] {
+        let items = tokio_stream::iter((0..count).map(|seq| Item { seq }));
+        let summary = client.upload(items).await.unwrap().into_inner();
+        assert_eq!(summary.count, count);
+        let ended = events
+            .until(|event| match event {
+                Event::ReceiveEnded(ended) => Some(ended),
+                _ => None,
+            })
+            .await;
+        assert_eq!(ended.unwrap(), count);
+    }
+}
+
+/// A client that resets its upload after 3 of 10 messages: tonic alone would hand
+/// the handler a clean end of stream; the session receiver reports an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aborted_upload_is_an_error_not_a_clean_end() {
+    let (_server, client, mut events) = probe().await;
+    let (tx, rx) = mpsc::channel(10);
+    let mut call_client = client.clone();
+    let call = tokio::spawn(async move { call_client.upload(ReceiverStream::new(rx)).await });
+    for seq in 0..3 {
+        tx.send(Item { seq }).await.unwrap();
+    }
+    events
+        .until(|event| matches!(event, Event::Received(2)).then_some(()))
+        .await;
+    // Dropping the call resets the HTTP/2 stream (RST_STREAM CANCEL).
+    call.abort();
+    let _ = call.await;
+    drop(tx);
+    let ended = events
+        .until(|event| match event {
+            Event::ReceiveEnded(ended) => Some(ended),
+            _ => None,
+        })
+        .await;
+    let status = ended.expect_err("an aborted upload must not end cleanly");
+    assert_eq!(status.code(), Code::Cancelled, "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_session_layer_receiving_handlers_fail_loudly() {
+    let (service, mut events) = ProbeService::new();
+    let server = Loopback::start_with(service.routes(), false).await;
+    let mut client = ProbeClient::new(server.channel().await);
+
+    let status = client
+        .upload(tokio_stream::iter([Item { seq: 0 }]))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+    assert!(status.message().contains("SessionLayer"), "{status:?}");
+
+    let status = client
+        .echo(tokio_stream::iter([Item { seq: 0 }]))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+    assert!(status.message().contains("SessionLayer"), "{status:?}");
+
+    // Neither handler body ran.
+    read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
+        .await
+        .1
+        .unwrap();
+    match events.next().await {
+        Event::BodyDropped("numbers") => {}
+        other => panic!("a receiving handler ran without the layer: {other:?}"),
+    }
+}
+
+/// Ping-pong over bidi, with a client that waits for the response headers before
+/// sending anything: the headers must not wait for the handler's first message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bidi_ping_pong_with_a_client_that_waits_for_headers() {
+    let (_server, mut client, mut events) = probe().await;
+    let (tx, rx) = mpsc::channel(1);
+    let call = client.echo(ReceiverStream::new(rx));
+    let response = tokio::time::timeout(Duration::from_secs(5), call)
+        .await
+        .expect("response headers waited for a message the client never sent: deadlock");
+    let mut stream = response.unwrap().into_inner();
+    for seq in 0..100 {
+        tx.send(Item { seq }).await.unwrap();
+        assert_eq!(stream.message().await.unwrap().unwrap().seq, seq);
+    }
+    drop(tx);
+    assert!(stream.message().await.unwrap().is_none());
+    let ended = events
+        .until(|event| match event {
+            Event::ReceiveEnded(ended) => Some(ended),
+            _ => None,
+        })
+        .await;
+    assert_eq!(ended.unwrap(), 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_and_response_metadata_round_trip() {
+    let (_server, mut client, _events) = probe().await;
+    let mut request = Request::new(plan(2));
+    request
+        .metadata_mut()
+        .insert("x-request-id", "r-42".parse().unwrap());
+    let response = client.numbers(request).await.unwrap();
+    assert_eq!(
+        response.metadata().get("x-echo-request-id").unwrap(),
+        "r-42"
+    );
+    assert_eq!(response.metadata().get("x-peer-ip").unwrap(), "127.0.0.1");
+    let (seqs, end) = read_to_end(response.into_inner()).await;
+    assert_eq!(seqs, [0, 1]);
+    end.unwrap();
+}
