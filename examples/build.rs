@@ -1,8 +1,21 @@
 //! Compiles `proto/hellopb.proto` with protox (pure Rust): no `protoc` needed.
+//!
+//! Twice: as usual, and (server only) with tonic-build's `use_arc_self(true)`, whose
+//! handlers take `self: Arc<Self>`; tests and ui-tests use the second form.
+
+use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
     let descriptors = protox::compile(["hellopb.proto"], ["proto"])?;
-    tonic_prost_build::configure().compile_fds(descriptors)?;
+    tonic_prost_build::configure().compile_fds(descriptors.clone())?;
+
+    let arc_self = PathBuf::from(std::env::var("OUT_DIR")?).join("arc_self");
+    std::fs::create_dir_all(&arc_self)?;
+    tonic_prost_build::configure()
+        .build_client(false)
+        .use_arc_self(true)
+        .out_dir(arc_self)
+        .compile_fds(descriptors)?;
     Ok(())
 }

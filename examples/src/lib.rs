@@ -13,4 +13,11 @@ pub mod pb {
     tonic::include_proto!("hellopb");
 }
 
+/// The same service generated with tonic-build's `use_arc_self(true)` (server side
+/// only): its handlers take `self: Arc<Self>`.
+pub mod pb_arc_self {
+    #![allow(missing_docs, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/arc_self/hellopb.rs"));
+}
+
 pub use greeter::Greeter;

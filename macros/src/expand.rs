@@ -5,8 +5,9 @@
 //! expects, which turns tonic's arguments into session halves and calls it.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ImplItemFn;
+use syn::spanned::Spanned;
 
 use crate::handler::{Handler, Kind, SelfArg};
 use crate::naming::stream_type;
@@ -24,11 +25,16 @@ pub(crate) fn owned_fn() -> Ident {
 }
 
 /// The user's method, renamed, for the inherent impl.
-pub(crate) fn inner_method(method: &ImplItemFn) -> ImplItemFn {
+/// `reported`: an error was reported for this handler; its body is kept for the
+/// IDE and type checking, but nothing may call it.
+pub(crate) fn inner_method(method: &ImplItemFn, reported: bool) -> ImplItemFn {
     let mut inner = method.clone();
     inner.sig.ident = inner_name(&method.sig.ident);
     inner.vis = syn::Visibility::Inherited;
     inner.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+    if reported {
+        inner.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+    }
     inner
 }
 
@@ -42,13 +48,37 @@ pub(crate) fn stream_type_item(handler: &Handler, cfgs: &[syn::Attribute]) -> Op
     })
 }
 
+/// How to write the generated trait methods.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `async fn`; the `#[async_trait]` on the impl desugars it.
+    Async,
+    /// `#[async_trait]` already ran: write its desugared form ourselves.
+    Desugared,
+}
+
+/// What the trait method's body does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// Call the user's handler.
+    Call,
+    /// The handler had an error reported next to it: a body of the right type, so
+    /// the trait impl stays whole and no error cascades. Never runs: the crate
+    /// does not compile.
+    Placeholder,
+}
+
 /// The trait method tonic calls.
-pub(crate) fn trait_method(handler: &Handler, cfgs: &[syn::Attribute]) -> TokenStream {
+pub(crate) fn trait_method(
+    handler: &Handler,
+    cfgs: &[syn::Attribute],
+    form: Form,
+    body: Body,
+) -> TokenStream {
     let private = quote!(::tonic_session::__private);
     let tonic = quote!(#private::tonic);
     let name = &handler.name;
     let inner = inner_name(name);
-    let receiver = &handler.receiver;
     let owned = owned_fn();
     // The body outlives the trait call, so it owns a handle to the service.
     let (take_this, this) = match handler.self_arg {
@@ -56,51 +86,93 @@ pub(crate) fn trait_method(handler: &Handler, cfgs: &[syn::Attribute]) -> TokenS
         SelfArg::Arc => (quote!(let __this = self;), quote!(__this)),
     };
     let stream = stream_type(name);
+    let returns = handler.output.as_ref().map_or(handler.span, |ty| ty.span());
     let sending_output = quote! {
         ::core::result::Result<#tonic::Response<Self::#stream>, #tonic::Status>
     };
-    let body = match handler.kind {
-        Kind::ServerStreaming => {
-            let request = &handler.request;
+    let streaming_request =
+        |message: &Option<syn::Type>| quote!(#tonic::Request<#tonic::Streaming<#message>>);
+    let (request, output, call) = match handler.kind {
+        Kind::ServerStreaming => (
+            handler.request.to_token_stream(),
+            sending_output,
+            quote_spanned! {returns=>
+                #take_this
+                ::tonic_session::__private::server_streaming(move |tx| async move {
+                    Self::#inner(#this, request, tx).await
+                })
+                .await
+            },
+        ),
+        Kind::Bidi => (
+            streaming_request(&handler.request_message),
+            sending_output,
+            quote_spanned! {returns=>
+                #take_this
+                ::tonic_session::__private::bidi_streaming(request, move |request, tx| async move {
+                    Self::#inner(#this, request, tx).await
+                })
+                .await
+            },
+        ),
+        Kind::ClientStreaming => (
+            streaming_request(&handler.request_message),
+            match &handler.output {
+                Some(ty) => ty.to_token_stream(),
+                None => quote!(()),
+            },
+            quote! {
+                #private::client_streaming(request, |request| Self::#inner(self, request)).await
+            },
+        ),
+    };
+    let call = match body {
+        Body::Call => call,
+        Body::Placeholder => quote! {
+            let _ = (self, request);
+            ::core::unreachable!()
+        },
+    };
+    let method = match form {
+        Form::Async => {
+            let receiver = &handler.receiver;
             quote_spanned! {handler.span=>
-                async fn #name(#receiver, request: #request) -> #sending_output {
-                    #take_this
-                    #private::server_streaming(move |tx| async move {
-                        Self::#inner(#this, request, tx).await
-                    })
-                    .await
+                async fn #name(#receiver, request: #request) -> #output {
+                    #call
                 }
             }
         }
-        Kind::Bidi => {
-            let message = &handler.request_message;
-            quote_spanned! {handler.span=>
-                async fn #name(
-                    #receiver,
-                    request: #tonic::Request<#tonic::Streaming<#message>>,
-                ) -> #sending_output {
-                    #take_this
-                    #private::bidi_streaming(request, move |request, tx| async move {
-                        Self::#inner(#this, request, tx).await
-                    })
-                    .await
+        Form::Desugared => {
+            let (generics, receiver, bounds) = match handler.self_arg {
+                SelfArg::Ref => (
+                    quote!(<'life0, 'async_trait>),
+                    quote!(&'life0 self),
+                    quote!('life0: 'async_trait, Self: 'async_trait),
+                ),
+                SelfArg::Arc => {
+                    let receiver = &handler.receiver;
+                    (
+                        quote!(<'async_trait>),
+                        quote!(#receiver),
+                        quote!(Self: 'async_trait),
+                    )
                 }
-            }
-        }
-        Kind::ClientStreaming => {
-            let message = &handler.request_message;
-            let output = &handler.output;
+            };
             quote_spanned! {handler.span=>
-                async fn #name(
-                    #receiver,
-                    request: #tonic::Request<#tonic::Streaming<#message>>,
-                ) #output {
-                    #private::client_streaming(request, |request| Self::#inner(self, request)).await
+                fn #name #generics(#receiver, request: #request) -> ::core::pin::Pin<
+                    ::std::boxed::Box<
+                        dyn ::core::future::Future<Output = #output> + ::core::marker::Send + 'async_trait,
+                    >,
+                >
+                where
+                    #bounds
+                {
+                    ::std::boxed::Box::pin(async move { #call })
                 }
             }
         }
     };
-    quote!(#(#cfgs)* #body)
+    quote!(#(#cfgs)* #method)
 }
 
 /// The inherent method every `&self` handler that sends calls for its own handle to
@@ -110,7 +182,7 @@ pub(crate) fn owned_method(self_ty: &syn::Type) -> TokenStream {
     quote_spanned! {syn::spanned::Spanned::span(self_ty)=>
         #[doc(hidden)]
         fn #owned(&self) -> Self {
-            ::tonic_session::__private::owned(self)
+            <Self as ::tonic_session::__private::OwnedService>::owned(self)
         }
     }
 }

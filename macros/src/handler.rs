@@ -12,10 +12,11 @@
 //! handlers) and passes through untouched.
 
 use proc_macro2::{Ident, Span};
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, Receiver, ReturnType, Type};
 
-use crate::types::{is_named, single_generic};
+use crate::types::{boxed_future_output, is_named, single_generic};
 
 /// The streaming RPC kinds a session handler can serve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,13 +48,25 @@ pub(crate) struct Handler {
     pub(crate) request_message: Option<Type>,
     /// Server and bidi streaming: `Resp` of `Sender<Resp>`.
     pub(crate) response_message: Option<Type>,
-    /// Client streaming: the return type as written.
-    pub(crate) output: ReturnType,
+    /// The handler's result type as written (for a desugared handler, the `Output`
+    /// of its boxed future); `None` for `-> ()`.
+    pub(crate) output: Option<Type>,
     pub(crate) span: Span,
 }
 
-/// Classifies `method`: `Ok(None)` when it is not a session handler.
-pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
+/// What classification found.
+pub(crate) enum Classified {
+    /// Not a session handler: passes through untouched.
+    NotOurs,
+    /// A session handler; `errors` holds mistakes that still leave its kind and
+    /// types clear (so the trait method can be generated and nothing cascades).
+    Handler(Handler, Option<syn::Error>),
+}
+
+/// Classifies `method`. `desugared`: `#[async_trait]` already ran on this impl, so
+/// handlers are `fn name<'life0, 'async_trait>(..) -> Pin<Box<dyn Future ..>>`.
+/// `Err` when it names a session half but fits no RPC kind.
+pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Classified> {
     let sig = &method.sig;
     let typed: Vec<&Type> = sig
         .inputs
@@ -67,14 +80,28 @@ pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
         .iter()
         .any(|ty| is_named(ty, "Sender") || receiving_request(ty).is_some());
     if !names_a_half {
-        return Ok(None);
+        return Ok(Classified::NotOurs);
     }
 
+    let mut swapped = None;
     let kind = match typed.as_slice() {
+        [sender, request]
+            if single_generic(sender, "Sender").is_some()
+                && receiving_request(request).is_some() =>
+        {
+            swapped = Some(syn::Error::new_spanned(
+                &sig.inputs,
+                "a bidi handler takes its request first and its sending half second: \
+                 `(&self, req: Request<Receiver<Req>>, tx: Sender<Resp>)`",
+            ));
+            let response = single_generic(sender, "Sender").cloned();
+            let message = receiving_request(request).cloned();
+            (Kind::Bidi, None, message, response)
+        }
         [request, sender] => {
             let response = single_generic(sender, "Sender").ok_or_else(|| {
-                syn::Error::new(
-                    sender.span(),
+                syn::Error::new_spanned(
+                    sender,
                     "the second argument of a session handler is its sending half, \
                      `Sender<Resp>` (tonic_session::server::Sender)",
                 )
@@ -93,8 +120,8 @@ pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
                     Some(response.clone()),
                 ),
                 None => {
-                    return Err(syn::Error::new(
-                        request.span(),
+                    return Err(syn::Error::new_spanned(
+                        request,
                         "the first argument of a streaming handler is its request: \
                          `Request<Req>` (server streaming) or `Request<Receiver<Req>>` (bidi)",
                     ));
@@ -104,16 +131,16 @@ pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
         [request] => match receiving_request(request) {
             Some(message) => (Kind::ClientStreaming, None, Some(message.clone()), None),
             None => {
-                return Err(syn::Error::new(
-                    request.span(),
+                return Err(syn::Error::new_spanned(
+                    request,
                     "a server-streaming handler takes the request and its sending half: \
                      `(&self, req: Request<Req>, tx: Sender<Resp>)`",
                 ));
             }
         },
         _ => {
-            return Err(syn::Error::new(
-                sig.inputs.span(),
+            return Err(syn::Error::new_spanned(
+                &sig.inputs,
                 "a session handler takes `(req: Request<Req>, tx: Sender<Resp>)` (server streaming), \
                  `(req: Request<Receiver<Req>>)` (client streaming) or \
                  `(req: Request<Receiver<Req>>, tx: Sender<Resp>)` (bidi)",
@@ -122,27 +149,59 @@ pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
     };
     let (kind, request, request_message, response_message) = kind;
 
-    if sig.asyncness.is_none() {
-        return Err(syn::Error::new(
+    let mut errors: Option<syn::Error> = swapped;
+    let mut error = |err: syn::Error| match &mut errors {
+        Some(all) => all.combine(err),
+        None => errors = Some(err),
+    };
+    if sig.asyncness.is_none() && !desugared {
+        error(syn::Error::new(
             sig.fn_token.span,
             "a session handler must be an `async fn`",
         ));
     }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        return Err(syn::Error::new(
-            sig.generics.span(),
+    let foreign_generics = sig.generics.params.iter().any(|param| match param {
+        syn::GenericParam::Lifetime(lifetime) => {
+            !desugared || !is_async_trait_lifetime(&lifetime.lifetime)
+        }
+        _ => true,
+    });
+    if foreign_generics || (sig.generics.where_clause.is_some() && !desugared) {
+        error(syn::Error::new_spanned(
+            &sig.generics,
             "a session handler cannot have generic parameters: tonic's trait methods have none",
         ));
     }
     if let Some(variadic) = &sig.variadic {
-        return Err(syn::Error::new(
+        error(syn::Error::new(
             variadic.span(),
             "a session handler cannot be variadic",
         ));
     }
-    let (receiver, self_arg) = self_arg(method)?;
+    let output = match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) if desugared => Some(boxed_future_output(ty).unwrap_or(ty).clone()),
+        ReturnType::Type(_, ty) => Some((**ty).clone()),
+    };
+    if kind != Kind::ClientStreaming
+        && let Some(wrong) = not_finished(output.as_ref())
+    {
+        let at = wrong.map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream);
+        error(syn::Error::new_spanned(
+            at,
+            "a handler with a sending half returns `Result<Finished, Status>`: the `Finished` \
+             from `tx.finish()` proves the stream ended cleanly, so every `Ok` path must finish it",
+        ));
+    }
+    let (receiver, self_arg) = match self_arg(method) {
+        Ok(found) => found,
+        Err(err) => {
+            error(err);
+            (syn::parse_quote!(&self), SelfArg::Ref)
+        }
+    };
 
-    Ok(Some(Handler {
+    let handler = Handler {
         kind,
         self_arg,
         receiver,
@@ -150,9 +209,42 @@ pub(crate) fn classify(method: &ImplItemFn) -> syn::Result<Option<Handler>> {
         request,
         request_message,
         response_message,
-        output: sig.output.clone(),
+        output,
         span: sig.span(),
-    }))
+    };
+    Ok(Classified::Handler(handler, errors))
+}
+
+/// When a sending handler's result is visibly not `Result<Finished, _>`, the part
+/// to point at (`None`: no return type at all). Aliases are left to the compiler.
+fn not_finished(output: Option<&Type>) -> Option<Option<&Type>> {
+    let Some(output) = output else {
+        return Some(None);
+    };
+    let ok = single_generic_first(output, "Result")?;
+    (!is_named(ok, "Finished")).then_some(Some(ok))
+}
+
+/// The first type argument of a type written `…::Name<A, ..>`.
+fn single_generic_first<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path
+        .path
+        .segments
+        .last()
+        .filter(|last| last.ident == name)?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// The lifetimes `#[async_trait]` adds to a method it desugars.
+pub(crate) fn is_async_trait_lifetime(lifetime: &syn::Lifetime) -> bool {
+    lifetime.ident == "async_trait" || lifetime.ident.to_string().starts_with("life")
 }
 
 /// `Req` of a request written `Request<Receiver<Req>>`.
@@ -168,8 +260,8 @@ fn self_arg(method: &ImplItemFn) -> syn::Result<(Receiver, SelfArg)> {
         ));
     };
     let wrong = |what: &str| {
-        Err(syn::Error::new(
-            receiver.span(),
+        Err(syn::Error::new_spanned(
+            receiver,
             format!(
                 "a session handler cannot take `{what}`: tonic calls handlers through `&self` \
                  (or `self: Arc<Self>` with tonic-build's `use_arc_self(true)`)"

@@ -9,8 +9,8 @@ use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, ItemImpl};
 
-use crate::expand;
-use crate::handler::{self, Handler, Kind, SelfArg};
+use crate::expand::{self, Body, Form};
+use crate::handler::{self, Classified, Handler, Kind, SelfArg};
 use crate::naming::stream_type;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
@@ -62,25 +62,20 @@ fn check_impl(item: &ItemImpl) -> syn::Result<()> {
             "#[tonic_session::service] cannot go on a negative impl",
         ));
     }
-    // async_trait expands its methods to `fn name<'life0, 'async_trait>(..)`; once it
-    // has run, the handlers are no longer recognisable.
-    let expanded = item.items.iter().any(|item| match item {
+    Ok(())
+}
+
+/// Whether `#[async_trait]` already ran on this impl (it was written above ours):
+/// it desugars methods to `fn name<'life0, 'async_trait>(..)`.
+fn desugared(item: &ItemImpl) -> bool {
+    item.items.iter().any(|item| match item {
         ImplItem::Fn(method) => method
             .sig
             .generics
             .lifetimes()
             .any(|lifetime| lifetime.lifetime.ident == "async_trait"),
         _ => false,
-    });
-    if expanded {
-        return Err(syn::Error::new(
-            item.impl_token.span,
-            "#[tonic_session::service] must come before (above) #[tonic::async_trait]: \
-             async_trait has already rewritten these methods (or leave async_trait out: \
-             #[tonic_session::service] adds it)",
-        ));
-    }
-    Ok(())
+    })
 }
 
 /// Rewrites the impl; returns the tokens and the errors of handlers it could not
@@ -92,51 +87,69 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         None => errors = Some(err),
     };
 
-    let mut handlers: Vec<(Handler, Vec<Attribute>)> = Vec::new();
+    let mut handlers: Vec<(Handler, Vec<Attribute>, Body)> = Vec::new();
     let mut inherent = Vec::new();
     let mut kept = Vec::new();
+    let desugared = desugared(&item);
     for impl_item in std::mem::take(&mut item.items) {
         let ImplItem::Fn(method) = impl_item else {
             kept.push(impl_item);
             continue;
         };
-        match handler::classify(&method) {
-            Ok(Some(handler)) => {
-                handlers.push((handler, cfg_attrs(&method.attrs)));
-                inherent.push(expand::inner_method(&method));
+        match handler::classify(&method, desugared) {
+            Ok(Classified::NotOurs) => kept.push(ImplItem::Fn(method)),
+            Ok(Classified::Handler(handler, errors)) => {
+                let body = match errors {
+                    Some(err) => {
+                        push_error(err);
+                        Body::Placeholder
+                    }
+                    None => Body::Call,
+                };
+                inherent.push(expand::inner_method(&method, body == Body::Placeholder));
+                handlers.push((handler, cfg_attrs(&method.attrs), body));
             }
-            Ok(None) => kept.push(ImplItem::Fn(method)),
+            // Its trait method cannot be written: leave it out (one "missing item"
+            // error at most) and keep its body in the inherent impl for the IDE.
             Err(err) => {
                 push_error(err);
-                kept.push(ImplItem::Fn(method));
+                inherent.push(expand::inner_method(&method, true));
             }
         }
     }
 
-    // A hand-written stream type for a session handler would clash with ours.
-    for impl_item in &kept {
-        if let ImplItem::Type(ty) = impl_item
-            && let Some((handler, _)) = handlers.iter().find(|(handler, _)| {
-                handler.kind != Kind::ClientStreaming && stream_type(&handler.name) == ty.ident
-            })
-        {
-            push_error(syn::Error::new(
-                ty.ident.span(),
-                format!(
-                    "remove this: #[tonic_session::service] generates `type {}` for the session handler `{}`",
-                    ty.ident, handler.name
-                ),
-            ));
-        }
-    }
+    // A hand-written stream type for a session handler would clash with ours: report
+    // it and leave it out, so the duplicate does not cascade.
+    kept.retain(|impl_item| {
+        let ImplItem::Type(ty) = impl_item else { return true };
+        let clash = handlers.iter().find(|(handler, _, _)| {
+            handler.kind != Kind::ClientStreaming && stream_type(&handler.name) == ty.ident
+        });
+        let Some((handler, _, _)) = clash else { return true };
+        push_error(syn::Error::new(
+            ty.ident.span(),
+            format!(
+                "remove this: #[tonic_session::service] generates `type {}` for the session handler `{}`",
+                ty.ident, handler.name
+            ),
+        ));
+        false
+    });
 
+    let form = if desugared {
+        Form::Desugared
+    } else {
+        Form::Async
+    };
     let mut generated = Vec::new();
-    for (handler, cfgs) in &handlers {
+    for (handler, cfgs, body) in &handlers {
         generated.extend(expand::stream_type_item(handler, cfgs));
-        generated.push(expand::trait_method(handler, cfgs));
+        generated.push(expand::trait_method(handler, cfgs, form, *body));
     }
-    let needs_owned = handlers.iter().any(|(handler, _)| {
-        handler.self_arg == SelfArg::Ref && handler.kind != Kind::ClientStreaming
+    let needs_owned = handlers.iter().any(|(handler, _, body)| {
+        *body == Body::Call
+            && handler.self_arg == SelfArg::Ref
+            && handler.kind != Kind::ClientStreaming
     });
     let owned = needs_owned.then(|| expand::owned_method(&item.self_ty));
 
@@ -146,7 +159,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             .last()
             .is_some_and(|segment| segment.ident == "async_trait")
     });
-    let async_trait = (!has_async_trait && !handlers.is_empty())
+    let async_trait = (!has_async_trait && !desugared && !handlers.is_empty())
         .then(|| quote!(#[::tonic_session::__private::async_trait]));
 
     let impl_cfgs = cfg_attrs(&item.attrs);

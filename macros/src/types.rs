@@ -34,3 +34,24 @@ pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
         _ => false,
     }
 }
+
+/// `X` of a type written `Pin<Box<dyn Future<Output = X> + ..>>`, the return type
+/// `#[async_trait]` gives the methods it desugars.
+pub(crate) fn boxed_future_output(ty: &Type) -> Option<&Type> {
+    let Type::TraitObject(object) = single_generic(single_generic(ty, "Pin")?, "Box")? else {
+        return None;
+    };
+    object.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last()?;
+        let PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|arg| match arg {
+            GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(&assoc.ty),
+            _ => None,
+        })
+    })
+}

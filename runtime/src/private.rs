@@ -24,9 +24,3 @@ impl<S: Clone> OwnedService for S {
         self.clone()
     }
 }
-
-/// The one place a generated impl asks for an owned service handle, so a service
-/// that is not `Clone` gets one error, not one per handler.
-pub fn owned<S: OwnedService>(service: &S) -> S {
-    service.owned()
-}
