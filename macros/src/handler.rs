@@ -60,7 +60,7 @@ pub(crate) enum Classified {
     NotOurs,
     /// A session handler; `errors` holds mistakes that still leave its kind and
     /// types clear (so the trait method can be generated and nothing cascades).
-    Handler(Handler, Option<syn::Error>),
+    Handler(Box<Handler>, Option<syn::Error>),
 }
 
 /// Classifies `method`. `desugared`: `#[async_trait]` already ran on this impl, so
@@ -212,7 +212,7 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         output,
         span: sig.span(),
     };
-    Ok(Classified::Handler(handler, errors))
+    Ok(Classified::Handler(Box::new(handler), errors))
 }
 
 /// When a sending handler's result is visibly not `Result<Finished, _>`, the part

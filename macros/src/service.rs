@@ -107,7 +107,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                     None => Body::Call,
                 };
                 inherent.push(expand::inner_method(&method, body == Body::Placeholder));
-                handlers.push((handler, cfg_attrs(&method.attrs), body));
+                handlers.push((*handler, cfg_attrs(&method.attrs), body));
             }
             // Its trait method cannot be written: leave it out (one "missing item"
             // error at most) and keep its body in the inherent impl for the IDE.
