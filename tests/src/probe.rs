@@ -1,8 +1,9 @@
 //! The probe service: session handlers that follow a script and report what they saw.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tonic::metadata::MetadataMap;
 use tonic::service::Routes;
 use tonic::{Code, Request, Response, Status};
@@ -28,16 +29,31 @@ pub enum Event {
 #[derive(Clone, Debug)]
 pub struct ProbeService {
     events: mpsc::UnboundedSender<Event>,
+    release: Arc<Notify>,
 }
 
-/// The receiving end of a probe's reports.
-pub struct Events(mpsc::UnboundedReceiver<Event>);
+/// The receiving end of a probe's reports, and the switch that releases held calls.
+pub struct Events {
+    events: mpsc::UnboundedReceiver<Event>,
+    release: Arc<Notify>,
+}
 
 impl ProbeService {
     /// A probe and the events it reports.
     pub fn new() -> (ProbeService, Events) {
         let (events, rx) = mpsc::unbounded_channel();
-        (ProbeService { events }, Events(rx))
+        let release = Arc::new(Notify::new());
+        let service = ProbeService {
+            events,
+            release: Arc::clone(&release),
+        };
+        (
+            service,
+            Events {
+                events: rx,
+                release,
+            },
+        )
     }
 
     /// The probe as a tonic router.
@@ -54,11 +70,16 @@ impl ProbeService {
 impl Events {
     /// The next event, or a panic after 5 s (a test failure, not a speed check).
     pub async fn next(&mut self) -> Event {
-        match tokio::time::timeout(Duration::from_secs(5), self.0.recv()).await {
+        match tokio::time::timeout(Duration::from_secs(5), self.events.recv()).await {
             Ok(Some(event)) => event,
             Ok(None) => panic!("the probe service is gone"),
             Err(_) => panic!("no event from the probe service within 5 s"),
         }
+    }
+
+    /// Lets one held call (`Plan::hold`) go on to its first message.
+    pub fn release(&self) {
+        self.release.notify_one();
     }
 
     /// Skips events until `pick` returns `Some`.
@@ -123,6 +144,12 @@ impl Probe for ProbeService {
             tx.with_headers(|headers| headers.insert("x-peer-ip", peer.parse().expect("ascii")));
         }
         let plan = request.into_inner();
+        if plan.headers_first {
+            tx.send_headers();
+        }
+        if plan.hold {
+            self.release.notified().await;
+        }
         if !plan.from_spawned_task {
             follow(&plan, &mut tx).await?;
             return Ok(tx.finish());

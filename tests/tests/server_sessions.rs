@@ -396,3 +396,37 @@ async fn request_and_response_metadata_round_trip() {
     assert_eq!(seqs, [0, 1]);
     end.unwrap();
 }
+
+/// Headers wait for the first message unless the handler sends them first; a
+/// tonic client's call returns only once it has them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_headers_lets_the_call_return_before_the_first_message() {
+    let (_server, mut client, events) = probe().await;
+
+    let held = Plan {
+        hold: true,
+        headers_first: true,
+        ..plan(2)
+    };
+    let response = tokio::time::timeout(Duration::from_secs(5), client.numbers(held))
+        .await
+        .expect("send_headers() did not send the headers")
+        .unwrap();
+    events.release();
+    let (seqs, end) = read_to_end(response.into_inner()).await;
+    assert_eq!(seqs, [0, 1]);
+    end.unwrap();
+
+    // Without it, the call waits for the first message.
+    let held = Plan {
+        hold: true,
+        ..plan(2)
+    };
+    let mut call = Box::pin(client.numbers(held));
+    let early = tokio::time::timeout(Duration::from_millis(50), &mut call).await;
+    assert!(early.is_err(), "headers went out before any message");
+    events.release();
+    let (seqs, end) = read_to_end(call.await.unwrap().into_inner()).await;
+    assert_eq!(seqs, [0, 1]);
+    end.unwrap();
+}

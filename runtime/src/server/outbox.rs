@@ -136,8 +136,8 @@ impl<T> Outbox<T> {
         }
     }
 
-    /// Asks for the response headers to be sent now (the handler is about to wait
-    /// for the peer, which may itself wait for our headers).
+    /// Asks for the response headers to be sent now (the handler said so, or is
+    /// about to wait for the peer, which may itself wait for our headers).
     pub(crate) fn request_commit(&self) {
         let mut state = self.lock();
         if state.commit_requested {

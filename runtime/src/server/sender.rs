@@ -93,11 +93,34 @@ impl<T> Sender<T> {
         self.outbox.is_closed()
     }
 
+    /// Sends the response headers now, before any message.
+    ///
+    /// Headers otherwise wait for the first message (as in grpc-go), and a tonic
+    /// client's call does not return before them: a handler that may wait long for
+    /// its first message (a watch, a subscription) sends them first so the client
+    /// gets its stream at once. Edits after this are refused.
+    ///
+    /// ```
+    /// # use tonic::Status;
+    /// # use tonic_session::server::{Finished, Sender};
+    /// async fn watch(mut tx: Sender<String>, mut events: tokio::sync::mpsc::Receiver<String>) -> Result<Finished, Status> {
+    ///     tx.send_headers(); // the client's call returns now, not at the first event
+    ///     while let Some(event) = events.recv().await {
+    ///         tx.send(event).await?;
+    ///     }
+    ///     Ok(tx.finish())
+    /// }
+    /// ```
+    pub fn send_headers(&mut self) {
+        self.outbox.request_commit();
+    }
+
     /// Edits the response headers (metadata), if they have not been sent yet.
     ///
-    /// Headers go out with the first message, at [`finish`](Sender::finish), at the
-    /// handler's first receive on its request stream, or when the handler returns;
-    /// after that this returns `None` and changes nothing.
+    /// Headers go out with the first message, at [`finish`](Sender::finish), at
+    /// [`send_headers`](Sender::send_headers), at the handler's first receive on its
+    /// request stream, or when the handler returns; after that this returns `None`
+    /// and changes nothing.
     ///
     /// ```
     /// # use tonic_session::server::Sender;
