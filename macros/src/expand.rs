@@ -10,7 +10,7 @@ use syn::ImplItemFn;
 use syn::spanned::Spanned;
 
 use crate::handler::{Handler, Kind, SelfArg};
-use crate::naming::stream_type;
+use crate::method_options;
 
 /// The name the user's method gets in the inherent impl.
 pub(crate) fn inner_name(method: &Ident) -> Ident {
@@ -31,6 +31,7 @@ pub(crate) fn inner_method(method: &ImplItemFn, reported: bool) -> ImplItemFn {
     let mut inner = method.clone();
     inner.sig.ident = inner_name(&method.sig.ident);
     inner.vis = syn::Visibility::Inherited;
+    inner.attrs.retain(|attr| !method_options::is_option(attr));
     inner.attrs.push(syn::parse_quote!(#[doc(hidden)]));
     if reported {
         inner.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
@@ -41,7 +42,7 @@ pub(crate) fn inner_method(method: &ImplItemFn, reported: bool) -> ImplItemFn {
 /// `type XStream = ResponseStream<Resp>;` for handlers that send.
 pub(crate) fn stream_type_item(handler: &Handler, cfgs: &[syn::Attribute]) -> Option<TokenStream> {
     let response = handler.response_message.as_ref()?;
-    let name = stream_type(&handler.name);
+    let name = &handler.stream_type;
     Some(quote_spanned! {handler.span=>
         #(#cfgs)*
         type #name = ::tonic_session::server::ResponseStream<#response>;
@@ -85,7 +86,7 @@ pub(crate) fn trait_method(
         SelfArg::Ref => (quote!(let __this = Self::#owned(self);), quote!(&__this)),
         SelfArg::Arc => (quote!(let __this = self;), quote!(__this)),
     };
-    let stream = stream_type(name);
+    let stream = &handler.stream_type;
     let returns = handler.output.as_ref().map_or(handler.span, |ty| ty.span());
     let sending_output = quote! {
         ::core::result::Result<#tonic::Response<Self::#stream>, #tonic::Status>

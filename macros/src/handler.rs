@@ -16,6 +16,8 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, Receiver, ReturnType, Type};
 
+use crate::method_options::{self, MethodOptions};
+use crate::naming;
 use crate::types::{boxed_future_output, is_named, single_generic};
 
 /// The streaming RPC kinds a session handler can serve.
@@ -42,6 +44,9 @@ pub(crate) struct Handler {
     /// The receiver as written (`&self`, `self: Arc<Self>`), reused in the trait method.
     pub(crate) receiver: Receiver,
     pub(crate) name: Ident,
+    /// tonic's associated stream type (`HelloServerStreamStream`); unused for
+    /// client streaming.
+    pub(crate) stream_type: Ident,
     /// Server streaming: the request type as written (`Request<Req>`).
     pub(crate) request: Option<Type>,
     /// Client and bidi streaming: `Req` of `Request<Receiver<Req>>`.
@@ -201,8 +206,28 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         }
     };
 
+    let options = match method_options::parse(&method.attrs) {
+        Ok(options) => options,
+        Err(err) => {
+            error(err);
+            MethodOptions::default()
+        }
+    };
+    if kind == Kind::ClientStreaming
+        && let Some(name) = &options.stream_type
+    {
+        error(syn::Error::new_spanned(
+            name,
+            "a client-streaming handler has no response stream, so no `stream_type`",
+        ));
+    }
+    let stream_type = options
+        .stream_type
+        .unwrap_or_else(|| naming::stream_type(&sig.ident));
+
     let handler = Handler {
         kind,
+        stream_type,
         self_arg,
         receiver,
         name: sig.ident.clone(),

@@ -4,6 +4,7 @@
 
 mod expand;
 mod handler;
+mod method_options;
 mod naming;
 mod service;
 mod types;

@@ -11,7 +11,7 @@ use syn::{Attribute, ImplItem, ItemImpl};
 
 use crate::expand::{self, Body, Form};
 use crate::handler::{self, Classified, Handler, Kind, SelfArg};
-use crate::naming::stream_type;
+use crate::method_options;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -97,7 +97,21 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             continue;
         };
         match handler::classify(&method, desugared) {
-            Ok(Classified::NotOurs) => kept.push(ImplItem::Fn(method)),
+            Ok(Classified::NotOurs) => {
+                let mut method = method;
+                if let Some(option) = method
+                    .attrs
+                    .iter()
+                    .find(|attr| method_options::is_option(attr))
+                {
+                    push_error(syn::Error::new_spanned(
+                        option,
+                        "#[tonic_session(..)] goes on streaming session handlers only",
+                    ));
+                }
+                method.attrs.retain(|attr| !method_options::is_option(attr));
+                kept.push(ImplItem::Fn(method));
+            }
             Ok(Classified::Handler(handler, errors)) => {
                 let body = match errors {
                     Some(err) => {
@@ -123,7 +137,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
     kept.retain(|impl_item| {
         let ImplItem::Type(ty) = impl_item else { return true };
         let clash = handlers.iter().find(|(handler, _, _)| {
-            handler.kind != Kind::ClientStreaming && stream_type(&handler.name) == ty.ident
+            handler.kind != Kind::ClientStreaming && handler.stream_type == ty.ident
         });
         let Some((handler, _, _)) = clash else { return true };
         push_error(syn::Error::new(
