@@ -12,8 +12,7 @@ mod types;
 use proc_macro::TokenStream;
 
 /// Rewrites the streaming handlers of a tonic service impl into session handlers.
-///
-/// See the `tonic_session::service` documentation for the handler shapes.
+/// Documented, with examples, where it is meant to be used: `tonic_session::service`.
 #[proc_macro_attribute]
 pub fn service(args: TokenStream, input: TokenStream) -> TokenStream {
     service::expand(args.into(), input.into()).into()

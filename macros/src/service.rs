@@ -226,3 +226,90 @@ fn cfg_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
         .cloned()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expands(input: &str) -> String {
+        let input: TokenStream = input.parse().expect("test input tokenizes");
+        expand(TokenStream::new(), input).to_string()
+    }
+
+    const GOOD: &str = "impl Greeter for G {
+        async fn hello(&self, r: Request<A>) -> Result<Response<B>, Status> { todo!() }
+        async fn watch(&self, r: Request<A>, tx: Sender<B>) -> Result<Finished, Status> { Ok(tx.finish()) }
+        async fn upload(&self, r: Request<Receiver<A>>) -> Result<Response<B>, Status> { todo!() }
+        async fn chat(&self, r: Request<Receiver<A>>, tx: Sender<B>) -> Result<Finished, Status> { Ok(tx.finish()) }
+    }";
+
+    #[test]
+    fn a_good_impl_expands_without_errors() {
+        let out = expands(GOOD);
+        assert!(!out.contains("compile_error"), "{out}");
+        for generated in [
+            "type WatchStream",
+            "type ChatStream",
+            "fn __tonic_session_watch",
+            "async_trait",
+        ] {
+            assert!(out.contains(generated), "missing `{generated}` in {out}");
+        }
+        assert!(
+            !out.contains("type UploadStream"),
+            "client streaming has no stream type"
+        );
+    }
+
+    #[test]
+    fn bad_inputs_become_compile_errors_not_panics() {
+        let bad = [
+            "",
+            "fn f() {}",
+            "struct S;",
+            "impl G {}",
+            "impl !Greeter for G {}",
+            "impl Greeter for G { async fn watch(&mut self, r: Request<A>, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch(r: Request<A>, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch<T>(&self, r: Request<T>, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch(&self, r: Request<A>, tx: Sender<B>) -> Result<(), Status> {} }",
+            "impl Greeter for G { async fn watch(&self, r: Request<A>, tx: Sender<B>) {} }",
+            "impl Greeter for G { async fn watch(&self, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch(&self, r: A, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch(&self, r: Request<A>, tx: Sender) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { async fn watch(&self, a: Sender<B>, b: Sender<B>, c: Sender<B>) {} }",
+            "impl Greeter for G { #[tonic_session(stream_type)] async fn watch(&self, r: Request<A>, tx: Sender<B>) -> Result<Finished, Status> {} }",
+            "impl Greeter for G { #[tonic_session(nope = 1)] async fn hello(&self, r: Request<A>) -> Result<Response<B>, Status> {} }",
+            "impl Greeter for G { type WatchStream = (); async fn watch(&self, r: Request<A>, tx: Sender<B>) -> Result<Finished, Status> {} }",
+        ];
+        for input in bad {
+            let out = expands(input);
+            assert!(
+                out.contains("compile_error"),
+                "no error for `{input}`: {out}"
+            );
+        }
+        // Truncations of a good impl: every prefix that still tokenizes.
+        let tokens: Vec<proc_macro2::TokenTree> = GOOD
+            .parse::<TokenStream>()
+            .expect("tokenizes")
+            .into_iter()
+            .collect();
+        for end in 0..tokens.len() {
+            let prefix: TokenStream = tokens[..end].iter().cloned().collect();
+            let out = expand(TokenStream::new(), prefix).to_string();
+            assert!(out.contains("compile_error"), "no error for prefix {end}");
+        }
+    }
+
+    #[test]
+    fn arguments_are_refused() {
+        let input: TokenStream = GOOD.parse().expect("tokenizes");
+        let args: TokenStream = "client".parse().expect("tokenizes");
+        assert!(
+            expand(args, input)
+                .to_string()
+                .contains("takes no arguments")
+        );
+    }
+}

@@ -31,4 +31,60 @@ pub mod server;
 #[path = "private.rs"]
 pub mod __private;
 
+/// Turns the streaming handlers of a tonic service impl into session handlers.
+///
+/// Put it on `impl <GeneratedServerTrait> for YourService`. Write each streaming
+/// handler with session halves, in one of the shapes of the [`server`] module; the
+/// attribute generates the signatures tonic's trait wants and the `type XStream`
+/// items. Unary handlers (and anything else) pass through untouched.
+/// `#[tonic::async_trait]` is optional, above or below.
+///
+/// The body of a handler that sends outlives tonic's call, so it owns a handle to
+/// the service: the service is `Clone` (state behind `Arc`), or its server is
+/// generated with tonic-build's `use_arc_self(true)` and the handlers take
+/// `self: Arc<Self>`.
+///
+/// Serve it with [`server::SessionLayer`] on the server, so an aborted upload is an
+/// error rather than a clean end.
+///
+/// ```
+/// use tonic::codegen::tokio_stream::Stream;
+/// use tonic::{Request, Response, Status};
+/// use tonic_session::server::{Finished, Receiver, Sender};
+///
+/// // What tonic-build generates for `rpc Watch(Query) returns (stream Event)` and
+/// // `rpc Upload(stream Event) returns (Summary)`, written out here.
+/// #[tonic::async_trait]
+/// pub trait Feed: Send + Sync + 'static {
+///     type WatchStream: Stream<Item = Result<String, Status>> + Send + 'static;
+///     async fn watch(&self, request: Request<u32>) -> Result<Response<Self::WatchStream>, Status>;
+///     async fn upload(&self, request: Request<tonic::Streaming<String>>) -> Result<Response<u32>, Status>;
+/// }
+///
+/// #[derive(Clone)]
+/// struct MyFeed;
+///
+/// #[tonic_session::service]
+/// impl Feed for MyFeed {
+///     async fn watch(&self, request: Request<u32>, mut tx: Sender<String>) -> Result<Finished, Status> {
+///         for i in 0..request.into_inner() {
+///             tx.send(format!("event {i}")).await?;
+///         }
+///         Ok(tx.finish())
+///     }
+///
+///     async fn upload(&self, request: Request<Receiver<String>>) -> Result<Response<u32>, Status> {
+///         let mut rx = request.into_inner();
+///         let mut count = 0;
+///         while rx.message().await?.is_some() {
+///             count += 1;
+///         }
+///         Ok(Response::new(count))
+///     }
+/// }
+/// ```
+///
+/// When tonic's stream type name cannot be derived from the Rust method name
+/// (tonic-build uses the proto name: `GetHTTPStatus` gives `GetHTTPStatusStream`),
+/// name it on the handler: `#[tonic_session(stream_type = GetHTTPStatusStream)]`.
 pub use tonic_session_macros::service;
