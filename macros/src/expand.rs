@@ -4,32 +4,21 @@
 //! inherent impl as `__tonic_session_m`; the trait impl gets the signature tonic
 //! expects, which turns tonic's arguments into session halves and calls it.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
 use syn::ImplItemFn;
 use syn::spanned::Spanned;
 
 use crate::handler::{Handler, Kind, SelfArg};
 use crate::method_options;
-
-/// The name the user's method gets in the inherent impl.
-pub(crate) fn inner_name(method: &Ident) -> Ident {
-    let name = method.to_string();
-    let name = name.strip_prefix("r#").unwrap_or(&name);
-    format_ident!("__tonic_session_{}", name, span = method.span())
-}
-
-/// The name of the generated inherent method that clones the service for a body.
-pub(crate) fn owned_fn() -> Ident {
-    format_ident!("__tonic_session_owned")
-}
+use crate::naming::Generated;
 
 /// The user's method, renamed, for the inherent impl.
 /// `reported`: an error was reported for this handler; its body is kept for the
 /// IDE and type checking, but nothing may call it.
-pub(crate) fn inner_method(method: &ImplItemFn, reported: bool) -> ImplItemFn {
+pub(crate) fn inner_method(method: &ImplItemFn, names: &Generated, reported: bool) -> ImplItemFn {
     let mut inner = method.clone();
-    inner.sig.ident = inner_name(&method.sig.ident);
+    inner.sig.ident = names.handler(&method.sig.ident);
     inner.vis = syn::Visibility::Inherited;
     inner.attrs.retain(|attr| !method_options::is_option(attr));
     inner.attrs.push(syn::parse_quote!(#[doc(hidden)]));
@@ -72,6 +61,7 @@ pub(crate) enum Body {
 /// The trait method tonic calls.
 pub(crate) fn trait_method(
     handler: &Handler,
+    names: &Generated,
     cfgs: &[syn::Attribute],
     form: Form,
     body: Body,
@@ -79,8 +69,8 @@ pub(crate) fn trait_method(
     let private = quote!(::tonic_session::__private);
     let tonic = quote!(#private::tonic);
     let name = &handler.name;
-    let inner = inner_name(name);
-    let owned = owned_fn();
+    let inner = names.handler(name);
+    let owned = names.owned();
     // The body outlives the trait call, so it owns a handle to the service.
     let (take_this, this) = match handler.self_arg {
         SelfArg::Ref => (quote!(let __this = Self::#owned(self);), quote!(&__this)),
@@ -178,8 +168,8 @@ pub(crate) fn trait_method(
 
 /// The inherent method every `&self` handler that sends calls for its own handle to
 /// the service: one place, so a service that is not `Clone` gets one error.
-pub(crate) fn owned_method(self_ty: &syn::Type) -> TokenStream {
-    let owned = owned_fn();
+pub(crate) fn owned_method(self_ty: &syn::Type, names: &Generated) -> TokenStream {
+    let owned = names.owned();
     quote_spanned! {syn::spanned::Spanned::span(self_ty)=>
         #[doc(hidden)]
         fn #owned(&self) -> Self {

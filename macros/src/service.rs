@@ -12,6 +12,7 @@ use syn::{Attribute, ImplItem, ItemImpl};
 use crate::expand::{self, Body, Form};
 use crate::handler::{self, Classified, Handler, Kind, SelfArg};
 use crate::method_options;
+use crate::naming::Generated;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -91,6 +92,17 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
     let mut inherent = Vec::new();
     let mut kept = Vec::new();
     let desugared = desugared(&item);
+    let names = match item
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+    {
+        Some(segment) => Generated::for_trait(&segment.ident),
+        None => Generated::for_trait(&proc_macro2::Ident::new(
+            "Service",
+            proc_macro2::Span::call_site(),
+        )),
+    };
     for impl_item in std::mem::take(&mut item.items) {
         let ImplItem::Fn(method) = impl_item else {
             kept.push(impl_item);
@@ -120,14 +132,18 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                     }
                     None => Body::Call,
                 };
-                inherent.push(expand::inner_method(&method, body == Body::Placeholder));
+                inherent.push(expand::inner_method(
+                    &method,
+                    &names,
+                    body == Body::Placeholder,
+                ));
                 handlers.push((*handler, cfg_attrs(&method.attrs), body));
             }
             // Its trait method cannot be written: leave it out (one "missing item"
             // error at most) and keep its body in the inherent impl for the IDE.
             Err(err) => {
                 push_error(err);
-                inherent.push(expand::inner_method(&method, true));
+                inherent.push(expand::inner_method(&method, &names, true));
             }
         }
     }
@@ -158,14 +174,14 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
     let mut generated = Vec::new();
     for (handler, cfgs, body) in &handlers {
         generated.extend(expand::stream_type_item(handler, cfgs));
-        generated.push(expand::trait_method(handler, cfgs, form, *body));
+        generated.push(expand::trait_method(handler, &names, cfgs, form, *body));
     }
     let needs_owned = handlers.iter().any(|(handler, _, body)| {
         *body == Body::Call
             && handler.self_arg == SelfArg::Ref
             && handler.kind != Kind::ClientStreaming
     });
-    let owned = needs_owned.then(|| expand::owned_method(&item.self_ty));
+    let owned = needs_owned.then(|| expand::owned_method(&item.self_ty, &names));
 
     let has_async_trait = item.attrs.iter().any(|attr| {
         attr.path()
@@ -250,7 +266,7 @@ mod tests {
         for generated in [
             "type WatchStream",
             "type ChatStream",
-            "fn __tonic_session_watch",
+            "fn __tonic_session_greeter_watch",
             "async_trait",
         ] {
             assert!(out.contains(generated), "missing `{generated}` in {out}");
