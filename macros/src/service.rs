@@ -278,6 +278,16 @@ mod tests {
     }
 
     #[test]
+    fn unary_handlers_pass_through_token_for_token() {
+        let unary = "# [doc = \" kept \"] async fn hello (& self , r : Request < A >) -> Result < Response < B > , Status > { todo ! () }";
+        let out = expands(
+            GOOD.replace("async fn hello", "#[doc = \" kept \"] async fn hello")
+                .as_str(),
+        );
+        assert!(out.contains(unary), "unary handler changed: {out}");
+    }
+
+    #[test]
     fn bad_inputs_become_compile_errors_not_panics() {
         let bad = [
             "",
