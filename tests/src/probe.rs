@@ -82,6 +82,30 @@ impl Events {
         self.release.notify_one();
     }
 
+    /// Waits for a receive loop to end; its result.
+    pub async fn receive_ended(&mut self) -> Result<u32, Status> {
+        self.until(|event| match event {
+            Event::ReceiveEnded(ended) => Some(ended),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Waits for a spawned sending task to end; its result.
+    pub async fn spawned_sender_ended(&mut self) -> Result<u32, Status> {
+        self.until(|event| match event {
+            Event::SpawnedSenderEnded(sent) => Some(sent),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Waits for the body of an `rpc` handler to be dropped.
+    pub async fn body_dropped(&mut self, rpc: &str) {
+        self.until(|event| matches!(event, Event::BodyDropped(name) if name == rpc).then_some(()))
+            .await
+    }
+
     /// Skips events until `pick` returns `Some`.
     pub async fn until<R>(&mut self, mut pick: impl FnMut(Event) -> Option<R>) -> R {
         loop {

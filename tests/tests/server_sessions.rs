@@ -106,13 +106,7 @@ async fn sender_moved_into_a_spawned_task_streams_in_order() {
     let (seqs, end) = read_to_end(stream).await;
     assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
     end.unwrap();
-    let sent = events
-        .until(|event| match event {
-            Event::SpawnedSenderEnded(sent) => Some(sent),
-            _ => None,
-        })
-        .await;
-    assert_eq!(sent.unwrap(), 1000);
+    assert_eq!(events.spawned_sender_ended().await.unwrap(), 1000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,34 +189,41 @@ async fn a_panicking_handler_never_looks_finished() {
     end.unwrap();
 }
 
-/// The client reads three messages of an endless stream and leaves: the handler
-/// body is dropped at its next await and no task outlives the call.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn client_leaving_drops_the_handler_body() {
-    let (_server, mut client, mut events) = probe().await;
+/// Opens an endless server stream, reads three messages and leaves. Returns the
+/// alive-task count from before the call, and when the client left.
+async fn leave_an_endless_stream(
+    client: &mut ProbeClient<tonic::transport::Channel>,
+    events: &mut Events,
+    from_spawned_task: bool,
+) -> (usize, Instant) {
     // Warm the connection up so its tasks are part of the baseline.
     read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
         .await
         .1
         .unwrap();
-    events
-        .until(|event| matches!(event, Event::BodyDropped(_)).then_some(()))
-        .await;
+    events.body_dropped("numbers").await;
     let baseline = alive_tasks();
 
     let request = Plan {
         forever: true,
+        from_spawned_task,
         ..plan(0)
     };
     let mut stream = client.numbers(request).await.unwrap().into_inner();
     for seq in 0..3 {
         assert_eq!(stream.message().await.unwrap().unwrap().seq, seq);
     }
-    let left = Instant::now();
     drop(stream);
-    events
-        .until(|event| matches!(event, Event::BodyDropped("numbers")).then_some(()))
-        .await;
+    (baseline, Instant::now())
+}
+
+/// The client leaves an endless stream: the handler body is dropped at its next
+/// await and no task outlives the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_leaving_drops_the_handler_body() {
+    let (_server, mut client, mut events) = probe().await;
+    let (baseline, left) = leave_an_endless_stream(&mut client, &mut events, false).await;
+    events.body_dropped("numbers").await;
     println!(
         "handler body dropped {:?} after the client left",
         left.elapsed()
@@ -239,32 +240,8 @@ async fn client_leaving_drops_the_handler_body() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_leaving_stops_a_spawned_sender() {
     let (_server, mut client, mut events) = probe().await;
-    read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
-        .await
-        .1
-        .unwrap();
-    events
-        .until(|event| matches!(event, Event::BodyDropped(_)).then_some(()))
-        .await;
-    let baseline = alive_tasks();
-
-    let request = Plan {
-        forever: true,
-        from_spawned_task: true,
-        ..plan(0)
-    };
-    let mut stream = client.numbers(request).await.unwrap().into_inner();
-    for seq in 0..3 {
-        assert_eq!(stream.message().await.unwrap().unwrap().seq, seq);
-    }
-    let left = Instant::now();
-    drop(stream);
-    let sent = events
-        .until(|event| match event {
-            Event::SpawnedSenderEnded(sent) => Some(sent),
-            _ => None,
-        })
-        .await;
+    let (baseline, left) = leave_an_endless_stream(&mut client, &mut events, true).await;
+    let sent = events.spawned_sender_ended().await;
     println!(
         "spawned sender stopped {:?} after the client left",
         left.elapsed()
@@ -284,13 +261,7 @@ async fn a_complete_upload_ends_cleanly() {
         let items = tokio_stream::iter((0..count).map(|seq| Item { seq }));
         let summary = client.upload(items).await.unwrap().into_inner();
         assert_eq!(summary.count, count);
-        let ended = events
-            .until(|event| match event {
-                Event::ReceiveEnded(ended) => Some(ended),
-                _ => None,
-            })
-            .await;
-        assert_eq!(ended.unwrap(), count);
+        assert_eq!(events.receive_ended().await.unwrap(), count);
     }
 }
 
@@ -312,13 +283,10 @@ async fn an_aborted_upload_is_an_error_not_a_clean_end() {
     call.abort();
     let _ = call.await;
     drop(tx);
-    let ended = events
-        .until(|event| match event {
-            Event::ReceiveEnded(ended) => Some(ended),
-            _ => None,
-        })
-        .await;
-    let status = ended.expect_err("an aborted upload must not end cleanly");
+    let status = events
+        .receive_ended()
+        .await
+        .expect_err("an aborted upload must not end cleanly");
     assert_eq!(status.code(), Code::Cancelled, "{status:?}");
 }
 
@@ -370,13 +338,7 @@ async fn bidi_ping_pong_with_a_client_that_waits_for_headers() {
     }
     drop(tx);
     assert!(stream.message().await.unwrap().is_none());
-    let ended = events
-        .until(|event| match event {
-            Event::ReceiveEnded(ended) => Some(ended),
-            _ => None,
-        })
-        .await;
-    assert_eq!(ended.unwrap(), 100);
+    assert_eq!(events.receive_ended().await.unwrap(), 100);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
