@@ -392,3 +392,30 @@ async fn send_headers_lets_the_call_return_before_the_first_message() {
     assert_eq!(seqs, [0, 1]);
     end.unwrap();
 }
+
+/// A client that gives up before the first message (so before the headers): the
+/// body, still inside tonic's call, is dropped too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_leaving_before_the_headers_drops_the_handler_body() {
+    let (_server, mut client, mut events) = probe().await;
+    read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
+        .await
+        .1
+        .unwrap();
+    events.body_dropped("numbers").await;
+    let baseline = alive_tasks();
+
+    let held = Plan {
+        hold: true,
+        ..plan(2)
+    };
+    let early = tokio::time::timeout(Duration::from_millis(50), client.numbers(held)).await;
+    assert!(early.is_err(), "headers went out before any message");
+    // The timeout dropped the call: the body must go, although it was never released.
+    events.body_dropped("numbers").await;
+    assert_eq!(
+        settle_tasks(baseline).await,
+        baseline,
+        "a task outlived the call"
+    );
+}
