@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod outbox;
+mod send_error;
 pub mod server;
 
 #[doc(hidden)]

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::caught::caught;
-use super::outbox::Outbox;
 use super::receiver::Receiver;
 use super::response_stream::{ResponseStream, respond};
 use super::sender::{Finished, Sender};
+use crate::outbox::Outbox;
 
 /// Server streaming: the handler gets a [`Sender`]; its body runs inside the
 /// response stream.

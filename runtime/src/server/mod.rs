@@ -11,18 +11,18 @@
 
 mod caught;
 pub(crate) mod entry;
-mod outbox;
 mod receiver;
 mod request_end;
 mod response_stream;
 mod sender;
 
+pub use crate::send_error::SendError;
 pub use receiver::Receiver;
 pub use request_end::{SessionLayer, SessionService};
 pub use response_stream::ResponseStream;
-pub use sender::{Finished, SendError, Sender};
+pub use sender::{Finished, Sender};
 
 /// The most messages a session holds per direction: one batch queued by the
 /// [`Sender`], one batch being handed to tonic. A sender that gets ahead of the
 /// client waits; it is never buffered without bound.
-pub const MAX_HELD_MESSAGES: usize = 2 * outbox::BATCH;
+pub const MAX_HELD_MESSAGES: usize = 2 * crate::outbox::BATCH;

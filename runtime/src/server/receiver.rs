@@ -13,9 +13,9 @@ pub(crate) trait CommitOnReceive: Send + Sync {
     fn request_commit(&self);
 }
 
-impl<T: Send> CommitOnReceive for super::outbox::Outbox<T> {
+impl<T: Send> CommitOnReceive for crate::outbox::Outbox<T> {
     fn request_commit(&self) {
-        super::outbox::Outbox::request_commit(self)
+        crate::outbox::Outbox::request_commit(self)
     }
 }
 

@@ -14,8 +14,8 @@ use tonic::metadata::MetadataMap;
 use tonic::{Response, Status};
 
 use super::caught::poll_caught;
-use super::outbox::{Outbox, SenderState, Snapshot};
 use super::sender::Finished;
+use crate::outbox::{Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
 pub(crate) type HandlerBody = Pin<Box<dyn Future<Output = Result<Finished, Status>> + Send>>;

@@ -4,10 +4,10 @@ use std::fmt;
 use std::future::poll_fn;
 use std::sync::Arc;
 
-use tonic::Status;
 use tonic::metadata::MetadataMap;
 
-use super::outbox::{Outbox, SenderState};
+use crate::outbox::{Outbox, SenderState};
+use crate::send_error::SendError;
 
 /// The sending half of a server response stream.
 ///
@@ -49,12 +49,6 @@ pub struct Sender<T> {
 pub struct Finished {
     _private: (),
 }
-
-/// A message that could not be sent because the client is gone or the RPC is over.
-///
-/// The message is handed back ([`into_inner`](SendError::into_inner)); with `?` the
-/// error converts to a `CANCELLED` [`Status`].
-pub struct SendError<T>(T);
 
 impl<T> Sender<T> {
     pub(crate) fn new(outbox: Arc<Outbox<T>>) -> Self {
@@ -149,32 +143,5 @@ impl<T> fmt::Debug for Sender<T> {
         f.debug_struct("Sender")
             .field("closed", &self.is_closed())
             .finish_non_exhaustive()
-    }
-}
-
-impl<T> SendError<T> {
-    /// The message that was not sent.
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> fmt::Debug for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
-    }
-}
-
-impl<T> fmt::Display for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the client is gone or the RPC is over; the message was not sent")
-    }
-}
-
-impl<T> std::error::Error for SendError<T> {}
-
-impl<T> From<SendError<T>> for Status {
-    fn from(err: SendError<T>) -> Status {
-        Status::cancelled(err.to_string())
     }
 }

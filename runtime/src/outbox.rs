@@ -1,5 +1,6 @@
-//! The bounded hand-off between a server [`Sender`](super::Sender) and the
-//! [`ResponseStream`](super::ResponseStream) tonic polls.
+//! The bounded hand-off between a sending half and the stream tonic polls for it:
+//! a server `Sender` and its `ResponseStream`, or a client `Sender` and its request
+//! stream.
 //!
 //! One mutex guards everything; each side takes it once per operation. The stream
 //! takes a whole batch at a time (a buffer swap), so the per-message cost is one lock
@@ -47,7 +48,7 @@ struct State<T> {
     consumer: Option<Waker>,
 }
 
-/// Shared state of one server-side sending direction.
+/// Shared state of one sending direction.
 pub(crate) struct Outbox<T> {
     state: Mutex<State<T>>,
 }
