@@ -21,10 +21,12 @@
 //! }
 //! ```
 //!
-//! See [`server`] for the handler shapes and [`service`] for the attribute.
+//! See [`server`] for the handler shapes and [`service`] for the attribute, and
+//! [`client`] for the calls that hand a client session halves.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
 mod outbox;
 mod send_error;
 pub mod server;

@@ -3,6 +3,7 @@
 
 pub mod loopback;
 pub mod probe;
+pub mod token_fetching;
 
 /// Code generated from `proto/probe.proto`.
 pub mod pb {

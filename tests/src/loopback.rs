@@ -70,6 +70,13 @@ impl Loopback {
             .expect("connect")
     }
 
+    /// A channel that connects on its first call, not now.
+    pub fn lazy_channel(&self) -> Channel {
+        Endpoint::from_shared(format!("http://{}", self.addr))
+            .expect("endpoint")
+            .connect_lazy()
+    }
+
     /// Stops the server and waits for it.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

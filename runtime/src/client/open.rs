@@ -1,0 +1,96 @@
+//! Starting client sessions: one function per streaming RPC kind. Each takes the
+//! tonic call (as a closure that is given the request stream, where there is one)
+//! and returns session halves.
+
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::Poll;
+
+use tonic::{Request, Response, Status, Streaming};
+
+use super::outgoing::Outgoing;
+use super::receiver::Receiver;
+use super::request_stream::RequestStream;
+use super::sender::Sender;
+use super::upload::Upload;
+
+/// A server-streaming call: awaits the response headers and returns the receiving
+/// half.
+///
+/// ```no_run
+/// # async fn demo(mut client: tonic_session_doc::Client) -> Result<(), tonic::Status> {
+/// let mut rx = tonic_session::client::server_streaming(client.watch(7)).await?;
+/// while let Some(event) = rx.message().await? {
+///     println!("{event}");
+/// }
+/// # Ok(()) }
+/// # mod tonic_session_doc { pub struct Client; impl Client {
+/// #   pub async fn watch(&mut self, _: u32) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() } } }
+/// ```
+pub async fn server_streaming<U>(
+    call: impl Future<Output = Result<Response<Streaming<U>>, Status>>,
+) -> Result<Receiver<U>, Status> {
+    Ok(Receiver::open(call.await?, None))
+}
+
+/// A client-streaming call: returns the sending half once the request went out;
+/// its `finish` yields the reply.
+///
+/// `start` is given the request (with its stream; set metadata or a timeout on it
+/// here) and returns the call, owning its client (clone it: tonic clients are cheap
+/// handles to a shared channel).
+pub async fn client_streaming<T, R, Fut>(
+    start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
+) -> Result<Upload<T, R>, Status>
+where
+    R: Send + 'static,
+    Fut: Future<Output = Result<Response<R>, Status>> + Send + 'static,
+{
+    let (out, request, dispatch) = Outgoing::new();
+    let mut call = Box::pin(start(request));
+    match until_dispatched(call.as_mut(), &dispatch).await {
+        // The server answered before taking a message: that is the reply.
+        Some(answered) => {
+            let reply = Box::pin(std::future::ready(answered));
+            Ok(Upload { out, reply })
+        }
+        None => Ok(Upload { out, reply: call }),
+    }
+}
+
+/// A bidi call: returns the sending and the receiving half once the request went
+/// out, without waiting for the response headers (a server may wait for the first
+/// message before it answers).
+///
+/// `start` is as for [`client_streaming`].
+pub async fn bidi<T, U, Fut>(
+    start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
+) -> Result<(Sender<T>, Receiver<U>), Status>
+where
+    Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
+{
+    let (out, mut request, dispatch) = Outgoing::new();
+    let cancel = request.cancellation_handle();
+    let mut call = Box::pin(start(request));
+    let rx = match until_dispatched(call.as_mut(), &dispatch).await {
+        Some(Ok(response)) => Receiver::open(response, Some(cancel)),
+        Some(Err(status)) => return Err(status),
+        None => Receiver::calling(call, cancel),
+    };
+    Ok((Sender { out }, rx))
+}
+
+/// Polls `call` until hyper has taken its request (the request stream was polled),
+/// or the call is over: `Some` with its outcome then.
+async fn until_dispatched<O>(
+    mut call: Pin<&mut (dyn Future<Output = O> + Send)>,
+    dispatch: &super::request_stream::Dispatch,
+) -> Option<O> {
+    poll_fn(|cx| {
+        if let Poll::Ready(outcome) = call.as_mut().poll(cx) {
+            return Poll::Ready(Some(outcome));
+        }
+        dispatch.poll_signalled(cx).map(|()| None)
+    })
+    .await
+}

@@ -1,0 +1,161 @@
+//! The receiving half of a server-streaming or bidi call.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use tonic::metadata::MetadataMap;
+use tonic::{CancellationHandle, Response, Status, Streaming};
+
+use super::tokens::Cancelled;
+
+/// The call, until the response headers arrive.
+pub(crate) type CallFuture<U> =
+    Pin<Box<dyn Future<Output = Result<Response<Streaming<U>>, Status>> + Send>>;
+
+#[allow(
+    clippy::large_enum_variant,
+    reason = "`Open` is where a receiver spends its life; boxing it would cost an allocation per call"
+)]
+enum State<U> {
+    /// Waiting for the response headers (bidi: the call went out, the server has
+    /// not answered yet).
+    Calling(CallFuture<U>),
+    Open(Streaming<U>),
+    /// The final status was read: OK, or the error.
+    Ended(Result<(), Status>),
+}
+
+/// The receiving half of a client's server-streaming or bidi call.
+///
+/// Neither `Clone` nor `Copy`, and [`message`](Receiver::message) takes `&mut self`:
+/// one stream never has two concurrent receivers.
+///
+/// `message` returns `Ok(None)` only after the server ended the call with OK; an
+/// error status, with its code, message and metadata, comes back as `Err`. A client
+/// that stops reading early ends the half on purpose: [`finish`](Receiver::finish)
+/// reads on to the final status (so a trailing error is not lost), and
+/// [`cancel`](Receiver::cancel) abandons the call. Dropped otherwise, the receiver
+/// cancels the call (RST_STREAM).
+pub struct Receiver<U> {
+    state: State<U>,
+    headers: Option<MetadataMap>,
+    trailers: Option<MetadataMap>,
+    /// Bidi: resets the call even while its request stream is still open (dropping
+    /// the response stream alone would not while hyper holds the sending side).
+    cancel: Option<CancellationHandle>,
+}
+
+/// Proof that a receiving half was read to its end and the call succeeded: the
+/// value of [`Receiver::finish`].
+#[must_use]
+#[derive(Debug)]
+pub struct Ended {
+    trailers: MetadataMap,
+}
+
+impl Ended {
+    /// The trailing metadata the server sent with its OK status.
+    pub fn trailers(&self) -> &MetadataMap {
+        &self.trailers
+    }
+}
+
+impl<U> Receiver<U> {
+    pub(crate) fn calling(call: CallFuture<U>, cancel: CancellationHandle) -> Self {
+        Receiver {
+            state: State::Calling(call),
+            headers: None,
+            trailers: None,
+            cancel: Some(cancel),
+        }
+    }
+
+    pub(crate) fn open(
+        response: Response<Streaming<U>>,
+        cancel: Option<CancellationHandle>,
+    ) -> Self {
+        let (headers, stream, _) = response.into_parts();
+        Receiver {
+            state: State::Open(stream),
+            headers: Some(headers),
+            trailers: None,
+            cancel,
+        }
+    }
+
+    /// The next message; `Ok(None)` once the call ended with status OK. An error
+    /// status is returned as `Err` (and again by later calls).
+    pub async fn message(&mut self) -> Result<Option<U>, Status> {
+        loop {
+            match &mut self.state {
+                State::Calling(call) => match call.await {
+                    Ok(response) => {
+                        let (headers, stream, _) = response.into_parts();
+                        self.headers = Some(headers);
+                        self.state = State::Open(stream);
+                    }
+                    Err(status) => self.state = State::Ended(Err(status)),
+                },
+                State::Open(stream) => match stream.message().await {
+                    Ok(Some(message)) => return Ok(Some(message)),
+                    Ok(None) => {
+                        // The stream is at its end: this only collects what came.
+                        self.trailers = stream.trailers().await.ok().flatten();
+                        self.state = State::Ended(Ok(()));
+                    }
+                    Err(status) => self.state = State::Ended(Err(status)),
+                },
+                State::Ended(ended) => return ended.clone().map(|()| None),
+            }
+        }
+    }
+
+    /// Reads on to the end, discarding what is left, and returns the final status:
+    /// `Ok` with the trailing metadata, or the error the call ended with. This is
+    /// how a client that has read all it wanted learns whether the call succeeded.
+    pub async fn finish(mut self) -> Result<Ended, Status> {
+        while self.message().await?.is_some() {}
+        Ok(Ended {
+            trailers: self.trailers.take().unwrap_or_default(),
+        })
+    }
+
+    /// Cancels the call (RST_STREAM): nothing more is read, and the server sees
+    /// the call cancelled.
+    pub fn cancel(self) -> Cancelled {
+        drop(self);
+        Cancelled { _private: () }
+    }
+
+    /// The response headers, once they have arrived (after the first `message`
+    /// for a bidi call, at once for a server-streaming one).
+    pub fn headers(&self) -> Option<&MetadataMap> {
+        self.headers.as_ref()
+    }
+}
+
+impl<U> Drop for Receiver<U> {
+    fn drop(&mut self) {
+        // Before the end, leaving is cancelling: the call is reset, not left running.
+        if !matches!(self.state, State::Ended(_))
+            && let Some(cancel) = self.cancel.take()
+        {
+            cancel.cancel();
+        }
+    }
+}
+
+impl<U> fmt::Debug for Receiver<U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Calling(_) => "calling",
+            State::Open(_) => "open",
+            State::Ended(Ok(())) => "ended ok",
+            State::Ended(Err(_)) => "ended with an error",
+        };
+        f.debug_struct("Receiver")
+            .field("state", &state)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,17 @@
+//! Proofs that a client half was ended deliberately.
+
+/// Proof that a request stream was half-closed after its last message
+/// ([`Sender::finish`](super::Sender::finish)).
+#[must_use = "a half-closed request stream still has a response to drain"]
+#[derive(Debug)]
+pub struct HalfClosed {
+    pub(crate) _private: (),
+}
+
+/// Proof that a call was cancelled on purpose (a `cancel` method): the server saw
+/// an aborted RPC, and nothing more will come of it.
+#[must_use]
+#[derive(Debug)]
+pub struct Cancelled {
+    pub(crate) _private: (),
+}

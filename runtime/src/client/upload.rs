@@ -1,0 +1,66 @@
+//! The sending half of a client-streaming call.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use tonic::{Response, Status};
+
+use super::outgoing::Outgoing;
+use super::tokens::Cancelled;
+use crate::send_error::SendError;
+
+/// The call's reply, once the request stream is complete.
+pub(crate) type ReplyFuture<R> = Pin<Box<dyn Future<Output = Result<Response<R>, Status>> + Send>>;
+
+/// The sending half of a client-streaming call; its [`finish`](Upload::finish) is
+/// the only way to the server's reply (grpc-go's `CloseAndRecv`).
+///
+/// Neither `Clone` nor `Copy`; [`send`](Upload::send) takes `&mut self`. Dropped
+/// without `finish` or [`cancel`](Upload::cancel), it cancels the call with
+/// RST_STREAM: the server never takes a partial upload for a complete one.
+pub struct Upload<T, R> {
+    pub(crate) out: Outgoing<T>,
+    pub(crate) reply: ReplyFuture<R>,
+}
+
+impl<T, R> Upload<T, R> {
+    /// Sends one message, waiting while the session's small buffer is full.
+    /// Fails, handing the message back, once the call is over: then
+    /// [`finish`](Upload::finish) tells why.
+    pub async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
+        self.out.send(message).await
+    }
+
+    /// Half-closes the request stream and waits for the server's reply: its
+    /// response, or the status the call ended with.
+    pub async fn finish(self) -> Result<Response<R>, Status> {
+        let Upload { mut out, reply } = self;
+        out.half_close();
+        reply.await
+    }
+
+    /// Cancels the call (RST_STREAM): the server sees an aborted upload.
+    pub fn cancel(mut self) -> Cancelled {
+        self.out.cancel();
+        Cancelled { _private: () }
+    }
+
+    /// Resolves once the call is over and nothing more can be sent.
+    pub async fn closed(&self) {
+        self.out.closed().await
+    }
+
+    /// Whether the call is over, so that nothing more can be sent.
+    pub fn is_closed(&self) -> bool {
+        self.out.is_closed()
+    }
+}
+
+impl<T, R> fmt::Debug for Upload<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upload")
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}

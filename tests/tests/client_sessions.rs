@@ -1,0 +1,285 @@
+//! Client sessions end to end: the client halves against the probe's session
+//! handlers on 127.0.0.1.
+
+use tokio::task::JoinSet;
+use tonic::transport::Channel;
+use tonic::{Code, Request};
+use tonic_session::client;
+use tonic_session_tests::loopback::{Loopback, alive_tasks, settle_tasks};
+use tonic_session_tests::pb::probe_client::ProbeClient;
+use tonic_session_tests::pb::{Item, Plan};
+use tonic_session_tests::probe::{Event, Events, ProbeService, planned_failure};
+use tonic_session_tests::token_fetching::TokenFetching;
+
+async fn probe() -> (Loopback, ProbeClient<Channel>, Events) {
+    let (service, events) = ProbeService::new();
+    let server = Loopback::start(service.routes()).await;
+    let client = ProbeClient::new(server.channel().await);
+    (server, client, events)
+}
+
+fn plan(count: u32) -> Plan {
+    Plan {
+        count,
+        ..Plan::default()
+    }
+}
+
+/// Opens an `Echo` bidi call on its own handle to the channel.
+async fn echo(client: &ProbeClient<Channel>) -> (client::Sender<Item>, client::Receiver<Item>) {
+    let mut client = client.clone();
+    client::bidi(|requests| async move { client.echo(requests).await })
+        .await
+        .expect("open echo")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_streaming_reads_to_the_final_status() {
+    let (_server, mut client, _events) = probe().await;
+    let mut rx = client::server_streaming(client.numbers(plan(5)))
+        .await
+        .unwrap();
+    let mut seqs = Vec::new();
+    while let Some(item) = rx.message().await.unwrap() {
+        seqs.push(item.seq);
+    }
+    assert_eq!(seqs, [0, 1, 2, 3, 4]);
+    let _ended = rx.finish().await.expect("the call ended with OK");
+}
+
+/// The server fails after 3 messages; the client reads the 3 it wanted and ends
+/// its half with `finish`, which still reports the trailing error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
+    let (_server, mut client, _events) = probe().await;
+    let request = Plan {
+        fail_after: Some(3),
+        ..plan(10)
+    };
+    let mut rx = client::server_streaming(client.numbers(request))
+        .await
+        .unwrap();
+    for seq in 0..3 {
+        assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
+    }
+    let status = rx.finish().await.expect_err("the server failed the call");
+    assert_eq!(status.code(), Code::Aborted);
+    assert_eq!(status.message(), planned_failure(3).message());
+    assert_eq!(status.metadata().get("x-failed-after").unwrap(), "3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_streaming_reply_comes_from_finish() {
+    let (_server, client, mut events) = probe().await;
+    let mut call_client = client.clone();
+    let mut upload =
+        client::client_streaming(|requests| async move { call_client.upload(requests).await })
+            .await
+            .unwrap();
+    for seq in 0..10 {
+        upload.send(Item { seq }).await.unwrap();
+    }
+    let summary = upload.finish().await.unwrap().into_inner();
+    assert_eq!(summary.count, 10);
+    assert_eq!(events.receive_ended().await.unwrap(), 10);
+}
+
+/// Over a transport that works before it sends (here: fetching a token), the call
+/// must be driven until the request is out: an upload larger than the session's
+/// buffer would otherwise wait forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_through_a_slow_transport_goes_out() {
+    let (server, _client, _events) = probe().await;
+    let mut client = ProbeClient::new(TokenFetching(server.lazy_channel()));
+    let mut upload =
+        client::client_streaming(|requests| async move { client.upload(requests).await })
+            .await
+            .unwrap();
+    let count = 10 * tonic_session::server::MAX_HELD_MESSAGES as u32;
+    let sending = async {
+        for seq in 0..count {
+            upload.send(Item { seq }).await.unwrap();
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), sending)
+        .await
+        .expect("the request never went out");
+    assert_eq!(upload.finish().await.unwrap().into_inner().count, count);
+}
+
+/// Request metadata set on the session's request reaches the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_metadata_passes_through() {
+    let (_server, mut client, _events) = probe().await;
+    let mut request = Request::new(plan(1));
+    request
+        .metadata_mut()
+        .insert("x-request-id", "c-7".parse().unwrap());
+    let rx = client::server_streaming(client.numbers(request))
+        .await
+        .unwrap();
+    assert_eq!(
+        rx.headers().unwrap().get("x-echo-request-id").unwrap(),
+        "c-7"
+    );
+    let _ended = rx.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bidi_ping_pong_then_half_close_and_drain() {
+    let (_server, client, mut events) = probe().await;
+    let (mut tx, mut rx) = echo(&client).await;
+    for seq in 0..100 {
+        tx.send(Item { seq }).await.unwrap();
+        assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
+    }
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await.unwrap();
+    assert_eq!(events.receive_ended().await.unwrap(), 100);
+}
+
+/// Rule 4: one task sends while another receives on the same call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bidi_halves_split_across_two_tasks() {
+    let (_server, client, _events) = probe().await;
+    let (mut tx, mut rx) = echo(&client).await;
+    let sending = tokio::spawn(async move {
+        for seq in 0..1000 {
+            tx.send(Item { seq }).await?;
+        }
+        Ok::<_, tonic::Status>(tx.finish())
+    });
+    let receiving = tokio::spawn(async move {
+        let mut next = 0;
+        while let Some(item) = rx.message().await? {
+            assert_eq!(item.seq, next);
+            next += 1;
+        }
+        Ok::<_, tonic::Status>(next)
+    });
+    let _half_closed = sending.await.unwrap().unwrap();
+    assert_eq!(receiving.await.unwrap().unwrap(), 1000);
+}
+
+/// A sending half dropped after 3 of 10 messages cancels the call: the server sees
+/// an error, never a clean end, and the client's receiving half an error too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_sender_is_never_a_clean_end() {
+    let (_server, client, mut events) = probe().await;
+
+    // Client streaming: the upload is dropped unfinished.
+    let mut call_client = client.clone();
+    let mut upload =
+        client::client_streaming(|requests| async move { call_client.upload(requests).await })
+            .await
+            .unwrap();
+    for seq in 0..3 {
+        upload.send(Item { seq }).await.unwrap();
+    }
+    events
+        .until(|event| matches!(event, Event::Received(2)).then_some(()))
+        .await;
+    drop(upload);
+    let status = events
+        .receive_ended()
+        .await
+        .expect_err("a dropped upload must not end cleanly");
+    assert_eq!(status.code(), Code::Cancelled, "{status:?}");
+
+    // Bidi: the sender is dropped, the receiver learns the call failed.
+    let (mut tx, mut rx) = echo(&client).await;
+    for seq in 0..3 {
+        tx.send(Item { seq }).await.unwrap();
+        assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
+    }
+    drop(tx);
+    // The reset ends both directions: the server's handler either sees the error or
+    // is dropped at its next await; it never sees a clean end of its request stream.
+    let server_side = events
+        .until(|event| match event {
+            Event::ReceiveEnded(ended) => Some(Some(ended)),
+            Event::BodyDropped("echo") => Some(None),
+            _ => None,
+        })
+        .await;
+    if let Some(ended) = server_side {
+        let status = ended.expect_err("a dropped sender must not end cleanly");
+        assert_eq!(status.code(), Code::Cancelled, "{status:?}");
+    }
+    let client_side = rx.finish().await.expect_err("the call was cancelled");
+    assert_eq!(client_side.code(), Code::Cancelled, "{client_side:?}");
+}
+
+/// An explicit cancel mid-stream ends the server's handler body; no task outlives
+/// the call on either side.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_mid_stream_frees_the_server() {
+    let (_server, mut client, mut events) = probe().await;
+    let _ended = client::server_streaming(client.numbers(plan(1)))
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    events.body_dropped("numbers").await;
+    let baseline = alive_tasks();
+
+    let endless = Plan {
+        forever: true,
+        ..plan(0)
+    };
+    let mut rx = client::server_streaming(client.numbers(endless))
+        .await
+        .unwrap();
+    for seq in 0..3 {
+        assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
+    }
+    let _cancelled = rx.cancel();
+    events.body_dropped("numbers").await;
+
+    // Bidi, cancelled from the receiving half while the request stream is open.
+    let (mut tx, mut rx) = echo(&client).await;
+    tx.send(Item { seq: 0 }).await.unwrap();
+    assert_eq!(rx.message().await.unwrap().unwrap().seq, 0);
+    let _cancelled = rx.cancel();
+    events.body_dropped("echo").await;
+    tx.closed().await;
+    assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
+    drop(tx);
+    assert_eq!(
+        settle_tasks(baseline).await,
+        baseline,
+        "a task outlived the call"
+    );
+}
+
+/// Rule 1: one channel, cloned clients, 32 tasks with a bidi call each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_channel_shared_by_32_tasks() {
+    let (_server, client, _events) = probe().await;
+    let mut tasks = JoinSet::new();
+    for task in 0..32u32 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            let (mut tx, mut rx) = echo(&client).await;
+            let mut seen = Vec::new();
+            for i in 0..50 {
+                tx.send(Item {
+                    seq: task * 1000 + i,
+                })
+                .await?;
+                seen.push(rx.message().await?.expect("an echo").seq);
+            }
+            let _half_closed = tx.finish();
+            let _ended = rx.finish().await?;
+            Ok::<_, tonic::Status>((task, seen))
+        });
+    }
+    let mut done = 0;
+    while let Some(joined) = tasks.join_next().await {
+        let (task, seen) = joined.unwrap().unwrap();
+        assert_eq!(seen, (0..50).map(|i| task * 1000 + i).collect::<Vec<_>>());
+        done += 1;
+    }
+    assert_eq!(done, 32);
+}
