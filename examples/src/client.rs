@@ -1,5 +1,7 @@
-//! A client that walks through the four RPCs and prints what happened.
+//! A client that walks through the four RPCs and prints what happened, written
+//! with `#[tonic_session::client]`.
 
+use tonic::Status;
 use tonic::transport::Channel;
 
 use crate::pb::HelloRequest;
@@ -12,7 +14,8 @@ fn hello(name: &str) -> HelloRequest {
 }
 
 /// Calls each RPC of the greeter once, printing every message sent and received.
-pub async fn run(channel: Channel) -> Result<(), tonic::Status> {
+#[tonic_session::client]
+pub async fn run(channel: Channel) -> Result<(), Status> {
     let mut client = GreetingServiceClient::new(channel);
 
     println!("unary: sending name=\"gopher\"");
@@ -20,27 +23,37 @@ pub async fn run(channel: Channel) -> Result<(), tonic::Status> {
     println!("unary: received {:?}", reply.message);
 
     println!("server streaming: sending name=\"ferris\"");
-    let response = client.hello_server_stream(hello("ferris")).await?;
-    let greetings = response.metadata().get("x-greetings").cloned();
+    let mut rx = client.hello_server_stream(hello("ferris")).await?;
+    let greetings = rx
+        .headers()
+        .and_then(|headers| headers.get("x-greetings"))
+        .cloned();
     println!("server streaming: response header x-greetings={greetings:?}");
-    let mut stream = response.into_inner();
-    while let Some(reply) = stream.message().await? {
+    while let Some(reply) = rx.message().await? {
         println!("server streaming: received {:?}", reply.message);
     }
     println!("server streaming: ended with status OK");
 
     let names = ["alice", "bob", "carol"];
-    println!("client streaming: sending {names:?}, then half-closing");
-    let requests = tokio_stream::iter(names.map(hello));
-    let reply = client.hello_client_stream(requests).await?.into_inner();
+    let mut upload = client.hello_client_stream(..).await?;
+    for name in names {
+        println!("client streaming: sending {name:?}");
+        upload.send(hello(name)).await?;
+    }
+    println!("client streaming: half-closing");
+    let reply = upload.finish().await?.into_inner();
     println!("client streaming: received {:?}", reply.message);
 
-    println!("bidi streaming: sending {names:?}");
-    let requests = tokio_stream::iter(names.map(hello));
-    let mut stream = client.hello_bi_streams(requests).await?.into_inner();
-    while let Some(reply) = stream.message().await? {
-        println!("bidi streaming: received {:?}", reply.message);
+    let (mut tx, mut rx) = client.hello_bi_streams(..).await?;
+    for name in names {
+        println!("bidi streaming: sending {name:?}");
+        tx.send(hello(name)).await?;
+        if let Some(reply) = rx.message().await? {
+            println!("bidi streaming: received {:?}", reply.message);
+        }
     }
-    println!("bidi streaming: ended with status OK");
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await?;
+    println!("bidi streaming: half-closed, ended with status OK");
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! `tonic-session` and use them from there; the generated code names its runtime.
 #![forbid(unsafe_code)]
 
+mod client;
+mod client_calls;
 mod expand;
 mod handler;
 mod method_options;
@@ -16,4 +18,11 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn service(args: TokenStream, input: TokenStream) -> TokenStream {
     service::expand(args.into(), input.into()).into()
+}
+
+/// Turns calls of streaming RPCs into session halves.
+/// Documented, with examples, where it is meant to be used: `tonic_session::client`.
+#[proc_macro_attribute]
+pub fn client(args: TokenStream, input: TokenStream) -> TokenStream {
+    client::expand(args.into(), input.into()).into()
 }

@@ -22,7 +22,8 @@
 //! ```
 //!
 //! See [`server`] for the handler shapes and [`service`] for the attribute, and
-//! [`client`] for the calls that hand a client session halves.
+//! [`client`](mod@client) for the client halves and [`client`](macro@client) for its
+//! attribute.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -92,3 +93,42 @@ pub mod __private;
 /// (tonic-build uses the proto name: `GetHTTPStatus` gives `GetHTTPStatusStream`),
 /// name it on the handler: `#[tonic_session(stream_type = GetHTTPStatusStream)]`.
 pub use tonic_session_macros::service;
+
+/// Turns the calls of streaming RPCs in a function (or the methods of an impl
+/// block) into client session halves.
+///
+/// | call | RPC kind | yields |
+/// |---|---|---|
+/// | `client.method(request).await` | server streaming | [`client::Receiver`] |
+/// | `client.method(..).await` | client streaming | [`client::Upload`] |
+/// | `client.method(..).await` | bidi streaming | [`client::Sender`] and [`client::Receiver`] |
+///
+/// `..` stands for the request stream, which the session builds and feeds from its
+/// sending half. The kind comes from tonic's own types (what the generated method
+/// returns), so a call that is not a streaming RPC fails to compile at the call.
+/// Unary calls, and every other call, are left as they are. The call runs on its
+/// own clone of the client (a cheap handle to its channel), so the halves may go to
+/// other tasks.
+///
+/// ```no_run
+/// # mod pb { #[derive(Clone)] pub struct Client; impl Client {
+/// #   pub async fn watch(&mut self, _: u32) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() }
+/// #   pub async fn chat(&mut self, _: impl tonic::IntoStreamingRequest<Message = String>) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() }
+/// # } }
+/// use tonic::Status;
+///
+/// #[tonic_session::client]
+/// async fn talk(mut client: pb::Client) -> Result<(), Status> {
+///     let mut rx = client.watch(7).await?; // server streaming: a receiving half
+///     while let Some(event) = rx.message().await? {
+///         println!("{event}");
+///     }
+///
+///     let (mut tx, mut rx) = client.chat(..).await?; // bidi: both halves
+///     tx.send("hello".to_owned()).await?;
+///     let _half_closed = tx.finish();
+///     let _ended = rx.finish().await?; // drains to the final status
+///     Ok(())
+/// }
+/// ```
+pub use tonic_session_macros::client;

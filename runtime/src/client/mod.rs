@@ -11,6 +11,7 @@
 //! status) or `cancel`. A half dropped instead cancels the call with RST_STREAM, so
 //! the server never mistakes an abandoned stream for a complete one.
 
+pub(crate) mod classify;
 mod open;
 mod outgoing;
 mod receiver;

@@ -4,13 +4,14 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Poll;
 
 use tonic::{Request, Response, Status, Streaming};
 
 use super::outgoing::Outgoing;
 use super::receiver::Receiver;
-use super::request_stream::RequestStream;
+use super::request_stream::{Dispatch, RequestStream};
 use super::sender::Sender;
 use super::upload::Upload;
 
@@ -47,15 +48,7 @@ where
     Fut: Future<Output = Result<Response<R>, Status>> + Send + 'static,
 {
     let (out, request, dispatch) = Outgoing::new();
-    let mut call = Box::pin(start(request));
-    match until_dispatched(call.as_mut(), &dispatch).await {
-        // The server answered before taking a message: that is the reply.
-        Some(answered) => {
-            let reply = Box::pin(std::future::ready(answered));
-            Ok(Upload { out, reply })
-        }
-        None => Ok(Upload { out, reply: call }),
-    }
+    open_upload(out, dispatch, start(request)).await
 }
 
 /// A bidi call: returns the sending and the receiving half once the request went
@@ -69,22 +62,55 @@ pub async fn bidi<T, U, Fut>(
 where
     Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
 {
-    let (out, mut request, dispatch) = Outgoing::new();
-    let cancel = request.cancellation_handle();
-    let mut call = Box::pin(start(request));
+    let (out, request, dispatch) = Outgoing::new();
+    open_bidi(out, dispatch, start(request)).await
+}
+
+/// The bidi session of a call already given its request stream.
+pub(crate) async fn open_bidi<T, U, Fut>(
+    mut out: Outgoing<T>,
+    dispatch: Arc<Dispatch>,
+    call: Fut,
+) -> Result<(Sender<T>, Receiver<U>), Status>
+where
+    Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
+{
+    let cancel = out.cancellation();
+    let mut call = Box::pin(call);
     let rx = match until_dispatched(call.as_mut(), &dispatch).await {
-        Some(Ok(response)) => Receiver::open(response, Some(cancel)),
+        Some(Ok(response)) => Receiver::open(response, cancel),
         Some(Err(status)) => return Err(status),
         None => Receiver::calling(call, cancel),
     };
     Ok((Sender { out }, rx))
 }
 
+/// The client-streaming session of a call already given its request stream.
+pub(crate) async fn open_upload<T, R, Fut>(
+    out: Outgoing<T>,
+    dispatch: Arc<Dispatch>,
+    call: Fut,
+) -> Result<Upload<T, R>, Status>
+where
+    R: Send + 'static,
+    Fut: Future<Output = Result<Response<R>, Status>> + Send + 'static,
+{
+    let mut call = Box::pin(call);
+    match until_dispatched(call.as_mut(), &dispatch).await {
+        // The server answered before taking a message: that is the reply.
+        Some(answered) => {
+            let reply = Box::pin(std::future::ready(answered));
+            Ok(Upload { out, reply })
+        }
+        None => Ok(Upload { out, reply: call }),
+    }
+}
+
 /// Polls `call` until hyper has taken its request (the request stream was polled),
 /// or the call is over: `Some` with its outcome then.
 async fn until_dispatched<O>(
     mut call: Pin<&mut (dyn Future<Output = O> + Send)>,
-    dispatch: &super::request_stream::Dispatch,
+    dispatch: &Dispatch,
 ) -> Option<O> {
     poll_fn(|cx| {
         if let Poll::Ready(outcome) = call.as_mut().poll(cx) {

@@ -31,6 +31,11 @@ impl<T> Outgoing<T> {
         (Outgoing { outbox, cancel }, request, dispatch)
     }
 
+    /// A handle that resets the call (for the receiving half of a bidi call).
+    pub(crate) fn cancellation(&mut self) -> Option<CancellationHandle> {
+        self.cancel.clone()
+    }
+
     pub(crate) async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
         let mut message = Some(message);
         poll_fn(|cx| self.outbox.poll_push(&mut message, cx))

@@ -62,12 +62,12 @@ impl Ended {
 }
 
 impl<U> Receiver<U> {
-    pub(crate) fn calling(call: CallFuture<U>, cancel: CancellationHandle) -> Self {
+    pub(crate) fn calling(call: CallFuture<U>, cancel: Option<CancellationHandle>) -> Self {
         Receiver {
             state: State::Calling(call),
             headers: None,
             trailers: None,
-            cancel: Some(cancel),
+            cancel,
         }
     }
 

@@ -1,0 +1,181 @@
+//! How the code `#[tonic_session::client]` generates learns a call's RPC kind from
+//! tonic's own types: by autoref specialization on what the call returns.
+//!
+//! `(&&Wrapper(value)).method()` picks the impl on `&Wrapper<V>` when its bounds
+//! hold for the (concrete) type `V`, and falls back to the impl on `Wrapper<V>`.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status, Streaming};
+
+use super::open::{open_bidi, open_upload};
+use super::outgoing::Outgoing;
+use super::receiver::Receiver;
+use super::request_stream::{Dispatch, RequestStream};
+use super::sender::Sender;
+use super::upload::Upload;
+
+/// What a tonic call of a server-streaming or bidi method returns.
+pub trait StreamingOutcome {
+    /// The response message type.
+    type Message;
+    /// The outcome, as tonic spells it.
+    fn into_outcome(self) -> Result<Response<Streaming<Self::Message>>, Status>;
+}
+
+impl<U> StreamingOutcome for Result<Response<Streaming<U>>, Status> {
+    type Message = U;
+    fn into_outcome(self) -> Self {
+        self
+    }
+}
+
+/// What a tonic call of a unary or client-streaming method returns.
+#[diagnostic::on_unimplemented(
+    message = "this call cannot be a client session: it does not return `Result<Response<_>, Status>`",
+    label = "`..` stands for the request stream of a client-streaming or bidi method of a tonic client",
+    note = "call a streaming method of a tonic-generated client here, as `client.method(..).await`"
+)]
+pub trait ReplyOutcome {
+    /// The reply message type.
+    type Reply;
+    /// The outcome, as tonic spells it.
+    fn into_outcome(self) -> Result<Response<Self::Reply>, Status>;
+}
+
+impl<R> ReplyOutcome for Result<Response<R>, Status> {
+    type Reply = R;
+    fn into_outcome(self) -> Self {
+        self
+    }
+}
+
+/// The value of an awaited call inside `#[tonic_session::client]`.
+pub struct Awaited<V>(Cell<Option<V>>);
+
+impl<V> Awaited<V> {
+    /// Wraps the value for classification.
+    pub fn new(value: V) -> Self {
+        Awaited(Cell::new(Some(value)))
+    }
+
+    fn take(&self) -> V {
+        match self.0.take() {
+            Some(value) => value,
+            None => unreachable!("generated code classifies each value once"),
+        }
+    }
+}
+
+/// A server-streaming (or bidi) response becomes a receiving half.
+pub trait AwaitedStreaming {
+    /// `Result<Receiver<U>, Status>`.
+    type Output;
+    /// The receiving half.
+    fn tonic_session_output(&self) -> Self::Output;
+}
+
+impl<V: StreamingOutcome> AwaitedStreaming for &Awaited<V> {
+    type Output = Result<Receiver<V::Message>, Status>;
+    fn tonic_session_output(&self) -> Self::Output {
+        self.take()
+            .into_outcome()
+            .map(|response| Receiver::open(response, None))
+    }
+}
+
+/// Anything else passes through unchanged.
+pub trait AwaitedOther {
+    /// The value itself.
+    type Output;
+    /// The value itself.
+    fn tonic_session_output(&self) -> Self::Output;
+}
+
+impl<V> AwaitedOther for Awaited<V> {
+    type Output = V;
+    fn tonic_session_output(&self) -> V {
+        self.take()
+    }
+}
+
+/// The sending side of a call written `client.method(..)`, before the call exists.
+pub struct Outbound<T> {
+    out: Outgoing<T>,
+    dispatch: Arc<Dispatch>,
+}
+
+/// A sending side and the request (with its stream) to give the call.
+pub fn outbound<T>() -> (Outbound<T>, Request<RequestStream<T>>) {
+    let (out, request, dispatch) = Outgoing::new();
+    (Outbound { out, dispatch }, request)
+}
+
+/// A call written `client.method(..)`, to be opened as a bidi or an upload session.
+pub struct SendingCall<T, Fut>(Cell<Option<(Outbound<T>, Fut)>>);
+
+impl<T, Fut> SendingCall<T, Fut> {
+    /// Wraps the call for classification.
+    pub fn new(outbound: Outbound<T>, call: Fut) -> Self {
+        SendingCall(Cell::new(Some((outbound, call))))
+    }
+
+    fn take(&self) -> (Outbound<T>, Fut) {
+        match self.0.take() {
+            Some(parts) => parts,
+            None => unreachable!("generated code opens each call once"),
+        }
+    }
+}
+
+/// A bidi call: a sending and a receiving half.
+pub trait SendingBidi {
+    /// `Result<(Sender<T>, Receiver<U>), Status>`.
+    type Output;
+    /// Opens the session.
+    fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send;
+}
+
+impl<T, Fut> SendingBidi for &SendingCall<T, Fut>
+where
+    T: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: StreamingOutcome,
+    <Fut::Output as StreamingOutcome>::Message: Send + 'static,
+{
+    type Output = Result<
+        (
+            Sender<T>,
+            Receiver<<Fut::Output as StreamingOutcome>::Message>,
+        ),
+        Status,
+    >;
+    fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send {
+        let (Outbound { out, dispatch }, call) = self.take();
+        open_bidi(out, dispatch, async move { call.await.into_outcome() })
+    }
+}
+
+/// A client-streaming call: the sending half, whose `finish` yields the reply.
+pub trait SendingUpload {
+    /// `Result<Upload<T, R>, Status>`.
+    type Output;
+    /// Opens the session.
+    fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send;
+}
+
+impl<T, Fut> SendingUpload for SendingCall<T, Fut>
+where
+    T: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: ReplyOutcome,
+    <Fut::Output as ReplyOutcome>::Reply: Send + 'static,
+{
+    type Output = Result<Upload<T, <Fut::Output as ReplyOutcome>::Reply>, Status>;
+    fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send {
+        let (Outbound { out, dispatch }, call) = self.take();
+        open_upload(out, dispatch, async move { call.await.into_outcome() })
+    }
+}
