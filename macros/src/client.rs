@@ -21,7 +21,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let err = syn::Error::new(args.span(), "#[tonic_session::client] takes no arguments");
         return with_error(item.into_token_stream(), err);
     }
-    let mut rewriter = CallRewriter::default();
+    let mut rewriter = CallRewriter;
     match &mut item {
         Item::Fn(function) => rewriter.visit_block_mut(&mut function.block),
         Item::Impl(block) => {
@@ -39,11 +39,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return with_error(other.into_token_stream(), err);
         }
     }
-    let tokens = item.into_token_stream();
-    match rewriter.errors {
-        Some(err) => with_error(tokens, err),
-        None => tokens,
-    }
+    item.into_token_stream()
 }
 
 fn with_error(tokens: TokenStream, err: syn::Error) -> TokenStream {

@@ -1,8 +1,9 @@
 //! Rewriting the calls inside `#[tonic_session::client]` code.
 //!
-//! - `client.method(..).await`: a client-streaming or bidi call; `..` stands for the
-//!   request stream the session builds. Becomes an `Upload` or a
-//!   `(Sender, Receiver)`, depending on what tonic's method returns.
+//! - `client.method(..)`: a client-streaming or bidi call; `..` stands for the
+//!   request stream the session builds. Becomes a future (like tonic's own call)
+//!   of an `Upload` or a `(Sender, Receiver)`, depending on what tonic's method
+//!   returns.
 //! - `x.method(arg).await`: if tonic's method returns a streaming response
 //!   (server streaming), a `Receiver`; anything else passes through unchanged.
 //!
@@ -16,20 +17,10 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprAwait, ExprMethodCall, Item};
 
-/// Rewrites the calls in one function body; collects misuse as errors.
+/// Rewrites the calls in one function body. Every call is either rewritten or left
+/// as it is: what cannot be a session is for the compiler to reject, at the call.
 #[derive(Default)]
-pub(crate) struct CallRewriter {
-    pub(crate) errors: Option<syn::Error>,
-}
-
-impl CallRewriter {
-    fn error(&mut self, err: syn::Error) {
-        match &mut self.errors {
-            Some(all) => all.combine(err),
-            None => self.errors = Some(err),
-        }
-    }
-}
+pub(crate) struct CallRewriter;
 
 /// Whether the call's only argument is `..` (the session's request stream).
 fn is_sending(call: &ExprMethodCall) -> bool {
@@ -40,17 +31,22 @@ fn is_sending(call: &ExprMethodCall) -> bool {
     )
 }
 
+/// The future that opens the session of `client.method(..)`.
 fn sending(call: &ExprMethodCall) -> TokenStream {
     let private = quote!(::tonic_session::__private);
     let receiver = &call.receiver;
     let method = &call.method;
     let turbofish = &call.turbofish;
     quote_spanned! {call.span()=>
-        {
+        async {
             let (__tonic_session_outbound, __tonic_session_request) = #private::outbound();
             // The call runs on its own handle (tonic clients are cheap clones of a
             // channel), so the halves outlive this borrow and may go to other tasks.
-            let mut __tonic_session_client = (#receiver).clone();
+            let mut __tonic_session_client = {
+                #[allow(unused_imports)]
+                use #private::CallHandle as _;
+                (#receiver).tonic_session_call_handle()
+            };
             let __tonic_session_call = async move {
                 __tonic_session_client.#method #turbofish(__tonic_session_request).await
             };
@@ -77,32 +73,24 @@ fn classified(awaited: &ExprAwait) -> TokenStream {
 
 impl VisitMut for CallRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Await(awaited) = expr
-            && let Expr::MethodCall(call) = &mut *awaited.base
-        {
-            // Arguments and receiver first: calls nest.
-            visit_mut::visit_expr_mut(self, &mut call.receiver);
-            if is_sending(call) {
+        match expr {
+            Expr::MethodCall(call) if is_sending(call) => {
+                visit_mut::visit_expr_mut(self, &mut call.receiver);
                 *expr = Expr::Verbatim(sending(call));
-                return;
             }
-            for arg in call.args.iter_mut() {
-                self.visit_expr_mut(arg);
+            Expr::Await(awaited) => {
+                if let Expr::MethodCall(call) = &mut *awaited.base
+                    && !is_sending(call)
+                    && call.args.len() == 1
+                {
+                    visit_mut::visit_expr_method_call_mut(self, call);
+                    *expr = Expr::Verbatim(classified(awaited));
+                    return;
+                }
+                visit_mut::visit_expr_await_mut(self, awaited);
             }
-            if call.args.len() == 1 {
-                *expr = Expr::Verbatim(classified(awaited));
-            }
-            return;
+            _ => visit_mut::visit_expr_mut(self, expr),
         }
-        if let Expr::MethodCall(call) = expr
-            && is_sending(call)
-        {
-            self.error(syn::Error::new_spanned(
-                &*call,
-                "await a session call where it is made: `client.method(..).await`",
-            ));
-        }
-        visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_item_mut(&mut self, _item: &mut Item) {}

@@ -1,8 +1,8 @@
 //! Items the generated code names. Not a public API: no stability promise.
 
 pub use crate::client::classify::{
-    Awaited, AwaitedOther, AwaitedStreaming, Outbound, ReplyOutcome, SendingBidi, SendingCall,
-    SendingUpload, StreamingOutcome, outbound,
+    Awaited, AwaitedOther, AwaitedStreaming, CallHandle, Outbound, ReplyOutcome, SendingBidi,
+    SendingCall, SendingUpload, StreamingOutcome, outbound,
 };
 pub use crate::server::entry::{bidi_streaming, client_streaming, server_streaming};
 pub use tonic;

@@ -6,7 +6,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tonic::{Request, Response, Status, Streaming};
 
@@ -101,6 +101,18 @@ impl<V> AwaitedOther for Awaited<V> {
     }
 }
 
+/// The client handle a session call runs on: a clone, taken through `&mut self` so
+/// the call site borrows the client exactly as tonic's own `&mut self` methods do
+/// (an owned client must be `mut`, a `&mut` reference works as it is).
+pub trait CallHandle: Clone {
+    /// A clone of the client for the call to own.
+    fn tonic_session_call_handle(&mut self) -> Self {
+        self.clone()
+    }
+}
+
+impl<C: Clone> CallHandle for C {}
+
 /// The sending side of a call written `client.method(..)`, before the call exists.
 pub struct Outbound<T> {
     out: Outgoing<T>,
@@ -114,16 +126,24 @@ pub fn outbound<T>() -> (Outbound<T>, Request<RequestStream<T>>) {
 }
 
 /// A call written `client.method(..)`, to be opened as a bidi or an upload session.
-pub struct SendingCall<T, Fut>(Cell<Option<(Outbound<T>, Fut)>>);
+///
+/// A `Mutex`, not a `Cell`: the generated code holds a reference to it across the
+/// opening `.await`, which must not make the caller's future `!Send`.
+pub struct SendingCall<T, Fut>(Mutex<Option<(Outbound<T>, Fut)>>);
 
 impl<T, Fut> SendingCall<T, Fut> {
     /// Wraps the call for classification.
     pub fn new(outbound: Outbound<T>, call: Fut) -> Self {
-        SendingCall(Cell::new(Some((outbound, call))))
+        SendingCall(Mutex::new(Some((outbound, call))))
     }
 
     fn take(&self) -> (Outbound<T>, Fut) {
-        match self.0.take() {
+        let parts = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        match parts {
             Some(parts) => parts,
             None => unreachable!("generated code opens each call once"),
         }
