@@ -1,5 +1,5 @@
-//! Client sessions end to end: the client halves against the probe's session
-//! handlers on 127.0.0.1.
+//! Client sessions end to end: `#[tonic_session::client]` code (and the plain
+//! functions it expands to) against the probe's session handlers on 127.0.0.1.
 
 use tokio::task::JoinSet;
 use tonic::transport::Channel;
@@ -25,20 +25,17 @@ fn plan(count: u32) -> Plan {
     }
 }
 
-/// Opens an `Echo` bidi call on its own handle to the channel.
-async fn echo(client: &ProbeClient<Channel>) -> (client::Sender<Item>, client::Receiver<Item>) {
-    let mut client = client.clone();
-    client::bidi(|requests| async move { client.echo(requests).await })
-        .await
-        .expect("open echo")
+/// Opens an `Echo` bidi call.
+#[tonic_session::client]
+async fn echo(client: &mut ProbeClient<Channel>) -> (client::Sender<Item>, client::Receiver<Item>) {
+    client.echo(..).await.expect("open echo")
 }
 
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_streaming_reads_to_the_final_status() {
     let (_server, mut client, _events) = probe().await;
-    let mut rx = client::server_streaming(client.numbers(plan(5)))
-        .await
-        .unwrap();
+    let mut rx = client.numbers(plan(5)).await.unwrap();
     let mut seqs = Vec::new();
     while let Some(item) = rx.message().await.unwrap() {
         seqs.push(item.seq);
@@ -49,6 +46,7 @@ async fn server_streaming_reads_to_the_final_status() {
 
 /// The server fails after 3 messages; the client reads the 3 it wanted and ends
 /// its half with `finish`, which still reports the trailing error.
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
     let (_server, mut client, _events) = probe().await;
@@ -56,9 +54,7 @@ async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
         fail_after: Some(3),
         ..plan(10)
     };
-    let mut rx = client::server_streaming(client.numbers(request))
-        .await
-        .unwrap();
+    let mut rx = client.numbers(request).await.unwrap();
     for seq in 0..3 {
         assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
     }
@@ -68,14 +64,11 @@ async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
     assert_eq!(status.metadata().get("x-failed-after").unwrap(), "3");
 }
 
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_streaming_reply_comes_from_finish() {
-    let (_server, client, mut events) = probe().await;
-    let mut call_client = client.clone();
-    let mut upload =
-        client::client_streaming(|requests| async move { call_client.upload(requests).await })
-            .await
-            .unwrap();
+    let (_server, mut client, mut events) = probe().await;
+    let mut upload = client.upload(..).await.unwrap();
     for seq in 0..10 {
         upload.send(Item { seq }).await.unwrap();
     }
@@ -108,6 +101,7 @@ async fn an_upload_through_a_slow_transport_goes_out() {
 }
 
 /// Request metadata set on the session's request reaches the server.
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_metadata_passes_through() {
     let (_server, mut client, _events) = probe().await;
@@ -115,9 +109,7 @@ async fn request_metadata_passes_through() {
     request
         .metadata_mut()
         .insert("x-request-id", "c-7".parse().unwrap());
-    let rx = client::server_streaming(client.numbers(request))
-        .await
-        .unwrap();
+    let rx = client.numbers(request).await.unwrap();
     assert_eq!(
         rx.headers().unwrap().get("x-echo-request-id").unwrap(),
         "c-7"
@@ -127,8 +119,8 @@ async fn request_metadata_passes_through() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_ping_pong_then_half_close_and_drain() {
-    let (_server, client, mut events) = probe().await;
-    let (mut tx, mut rx) = echo(&client).await;
+    let (_server, mut client, mut events) = probe().await;
+    let (mut tx, mut rx) = echo(&mut client).await;
     for seq in 0..100 {
         tx.send(Item { seq }).await.unwrap();
         assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
@@ -141,8 +133,8 @@ async fn bidi_ping_pong_then_half_close_and_drain() {
 /// Rule 4: one task sends while another receives on the same call.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_halves_split_across_two_tasks() {
-    let (_server, client, _events) = probe().await;
-    let (mut tx, mut rx) = echo(&client).await;
+    let (_server, mut client, _events) = probe().await;
+    let (mut tx, mut rx) = echo(&mut client).await;
     let sending = tokio::spawn(async move {
         for seq in 0..1000 {
             tx.send(Item { seq }).await?;
@@ -163,16 +155,13 @@ async fn bidi_halves_split_across_two_tasks() {
 
 /// A sending half dropped after 3 of 10 messages cancels the call: the server sees
 /// an error, never a clean end, and the client's receiving half an error too.
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_sender_is_never_a_clean_end() {
-    let (_server, client, mut events) = probe().await;
+    let (_server, mut client, mut events) = probe().await;
 
     // Client streaming: the upload is dropped unfinished.
-    let mut call_client = client.clone();
-    let mut upload =
-        client::client_streaming(|requests| async move { call_client.upload(requests).await })
-            .await
-            .unwrap();
+    let mut upload = client.upload(..).await.unwrap();
     for seq in 0..3 {
         upload.send(Item { seq }).await.unwrap();
     }
@@ -187,7 +176,7 @@ async fn a_dropped_sender_is_never_a_clean_end() {
     assert_eq!(status.code(), Code::Cancelled, "{status:?}");
 
     // Bidi: the sender is dropped, the receiver learns the call failed.
-    let (mut tx, mut rx) = echo(&client).await;
+    let (mut tx, mut rx) = client.echo(..).await.unwrap();
     for seq in 0..3 {
         tx.send(Item { seq }).await.unwrap();
         assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
@@ -212,15 +201,12 @@ async fn a_dropped_sender_is_never_a_clean_end() {
 
 /// An explicit cancel mid-stream ends the server's handler body; no task outlives
 /// the call on either side.
+#[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_mid_stream_frees_the_server() {
     let (_server, mut client, mut events) = probe().await;
-    let _ended = client::server_streaming(client.numbers(plan(1)))
-        .await
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    let rx: client::Receiver<Item> = client.numbers(plan(1)).await.unwrap();
+    let _ended = rx.finish().await.unwrap();
     events.body_dropped("numbers").await;
     let baseline = alive_tasks();
 
@@ -228,9 +214,7 @@ async fn cancel_mid_stream_frees_the_server() {
         forever: true,
         ..plan(0)
     };
-    let mut rx = client::server_streaming(client.numbers(endless))
-        .await
-        .unwrap();
+    let mut rx = client.numbers(endless).await.unwrap();
     for seq in 0..3 {
         assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
     }
@@ -238,7 +222,7 @@ async fn cancel_mid_stream_frees_the_server() {
     events.body_dropped("numbers").await;
 
     // Bidi, cancelled from the receiving half while the request stream is open.
-    let (mut tx, mut rx) = echo(&client).await;
+    let (mut tx, mut rx) = client.echo(..).await.unwrap();
     tx.send(Item { seq: 0 }).await.unwrap();
     assert_eq!(rx.message().await.unwrap().unwrap().seq, 0);
     let _cancelled = rx.cancel();
@@ -259,9 +243,9 @@ async fn one_channel_shared_by_32_tasks() {
     let (_server, client, _events) = probe().await;
     let mut tasks = JoinSet::new();
     for task in 0..32u32 {
-        let client = client.clone();
+        let mut client = client.clone();
         tasks.spawn(async move {
-            let (mut tx, mut rx) = echo(&client).await;
+            let (mut tx, mut rx) = echo(&mut client).await;
             let mut seen = Vec::new();
             for i in 0..50 {
                 tx.send(Item {
@@ -282,4 +266,32 @@ async fn one_channel_shared_by_32_tasks() {
         done += 1;
     }
     assert_eq!(done, 32);
+}
+
+/// The plain functions the attribute expands to, for code without the attribute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plain_functions_open_each_kind() {
+    let (_server, mut client, _events) = probe().await;
+
+    let rx = client::server_streaming(client.numbers(plan(2)))
+        .await
+        .unwrap();
+    let _ended = rx.finish().await.unwrap();
+
+    let mut call_client = client.clone();
+    let mut upload =
+        client::client_streaming(|requests| async move { call_client.upload(requests).await })
+            .await
+            .unwrap();
+    upload.send(Item { seq: 0 }).await.unwrap();
+    assert_eq!(upload.finish().await.unwrap().into_inner().count, 1);
+
+    let mut call_client = client.clone();
+    let (mut tx, mut rx) = client::bidi(|requests| async move { call_client.echo(requests).await })
+        .await
+        .unwrap();
+    tx.send(Item { seq: 9 }).await.unwrap();
+    assert_eq!(rx.message().await.unwrap().unwrap().seq, 9);
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await.unwrap();
 }
