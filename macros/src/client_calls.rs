@@ -3,7 +3,8 @@
 //! - `client.method(..)`: a client-streaming or bidi call; `..` stands for the
 //!   request stream the session builds. Becomes a future (like tonic's own call)
 //!   of an `Upload` or a `(Sender, Receiver)`, depending on what tonic's method
-//!   returns.
+//!   returns. `client.method(.., |request| ..)` first hands the closure
+//!   `&mut Request<_>`, to set metadata or a deadline with tonic's own API.
 //! - `x.method(arg).await`: if tonic's method returns a streaming response
 //!   (server streaming), a `Receiver`; anything else passes through unchanged.
 //!
@@ -22,13 +23,15 @@ use syn::{Expr, ExprAwait, ExprMethodCall, Item};
 #[derive(Default)]
 pub(crate) struct CallRewriter;
 
-/// Whether the call's only argument is `..` (the session's request stream).
+/// Whether the call is `x.method(..)` or `x.method(.., configure)`.
 fn is_sending(call: &ExprMethodCall) -> bool {
-    matches!(
-        call.args.iter().collect::<Vec<_>>().as_slice(),
-        [Expr::Range(range)] if range.start.is_none() && range.end.is_none()
+    let mut args = call.args.iter();
+    let first_is_full_range = matches!(
+        args.next(),
+        Some(Expr::Range(range)) if range.start.is_none() && range.end.is_none()
             && matches!(range.limits, syn::RangeLimits::HalfOpen(_))
-    )
+    );
+    first_is_full_range && args.count() <= 1
 }
 
 /// The future that opens the session of `client.method(..)`.
@@ -37,9 +40,15 @@ fn sending(call: &ExprMethodCall) -> TokenStream {
     let receiver = &call.receiver;
     let method = &call.method;
     let turbofish = &call.turbofish;
+    let configure = call.args.iter().nth(1).map(|configure| {
+        quote_spanned! {configure.span()=>
+            #private::configure(&mut __tonic_session_request, #configure);
+        }
+    });
     quote_spanned! {call.span()=>
         async {
-            let (__tonic_session_outbound, __tonic_session_request) = #private::outbound();
+            let (__tonic_session_outbound, mut __tonic_session_request) = #private::outbound();
+            #configure
             // The call runs on its own handle (tonic clients are cheap clones of a
             // channel), so the halves outlive this borrow and may go to other tasks.
             let mut __tonic_session_client = {

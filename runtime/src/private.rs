@@ -2,7 +2,7 @@
 
 pub use crate::client::classify::{
     Awaited, AwaitedOther, AwaitedStreaming, CallHandle, Outbound, ReplyOutcome, SendingBidi,
-    SendingCall, SendingUpload, StreamingOutcome, outbound,
+    SendingCall, SendingUpload, StreamingOutcome, configure, outbound,
 };
 pub use crate::server::entry::{bidi_streaming, client_streaming, server_streaming};
 pub use tonic;

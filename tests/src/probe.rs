@@ -202,6 +202,9 @@ impl Probe for ProbeService {
         mut tx: Sender<Item>,
     ) -> Result<Finished, Status> {
         let _report = DropReport(self.clone(), "echo");
+        if let Some(id) = request.metadata().get("x-request-id").cloned() {
+            tx.with_headers(|headers| headers.insert("x-echo-request-id", id));
+        }
         let mut rx = request.into_inner();
         let mut count = 0;
         let ended = loop {

@@ -117,6 +117,29 @@ async fn request_metadata_passes_through() {
     let _ended = rx.finish().await.unwrap();
 }
 
+/// `client.method(.., |request| ..)` configures the request with tonic's own API.
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sending_call_configures_its_request() {
+    let (_server, mut client, _events) = probe().await;
+    let (mut tx, mut rx) = client
+        .echo(.., |request| {
+            request
+                .metadata_mut()
+                .insert("x-request-id", "bidi-1".parse().unwrap())
+        })
+        .await
+        .unwrap();
+    tx.send(Item { seq: 0 }).await.unwrap();
+    assert_eq!(rx.message().await.unwrap().unwrap().seq, 0);
+    assert_eq!(
+        rx.headers().unwrap().get("x-echo-request-id").unwrap(),
+        "bidi-1"
+    );
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_ping_pong_then_half_close_and_drain() {
     let (_server, mut client, mut events) = probe().await;

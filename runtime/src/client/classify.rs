@@ -125,6 +125,11 @@ pub fn outbound<T>() -> (Outbound<T>, Request<RequestStream<T>>) {
     (Outbound { out, dispatch }, request)
 }
 
+/// Runs the closure of `client.method(.., |request| ..)` on the call's request.
+pub fn configure<S, R>(request: &mut Request<S>, configure: impl FnOnce(&mut Request<S>) -> R) {
+    let _ = configure(request);
+}
+
 /// A call written `client.method(..)`, to be opened as a bidi or an upload session.
 ///
 /// A `Mutex`, not a `Cell`: the generated code holds a reference to it across the
