@@ -103,8 +103,20 @@ pub fn alive_tasks() -> usize {
         .num_alive_tasks()
 }
 
-/// Waits (up to 5 s) for the number of alive tasks to come back to `baseline`;
-/// returns the last count seen.
+/// The number of alive tasks once the runtime is quiet: the fewest seen over 50 ms,
+/// so tasks still winding down from earlier calls do not inflate a baseline.
+pub async fn quiet_tasks() -> usize {
+    let until = tokio::time::Instant::now() + Duration::from_millis(50);
+    let mut fewest = alive_tasks();
+    while tokio::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        fewest = fewest.min(alive_tasks());
+    }
+    fewest
+}
+
+/// Waits (up to 5 s) for the number of alive tasks to come back to `baseline`
+/// (or below); returns the last count seen.
 pub async fn settle_tasks(baseline: usize) -> usize {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {

@@ -5,7 +5,7 @@ use tokio::task::JoinSet;
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 use tonic_session::client;
-use tonic_session_tests::loopback::{Loopback, alive_tasks, settle_tasks};
+use tonic_session_tests::loopback::{Loopback, quiet_tasks, settle_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
 use tonic_session_tests::probe::{Event, Events, ProbeService, planned_failure};
@@ -231,7 +231,7 @@ async fn cancel_mid_stream_frees_the_server() {
     let rx: client::Receiver<Item> = client.numbers(plan(1)).await.unwrap();
     let _ended = rx.finish().await.unwrap();
     events.body_dropped("numbers").await;
-    let baseline = alive_tasks();
+    let baseline = quiet_tasks().await;
 
     let endless = Plan {
         forever: true,
@@ -253,10 +253,10 @@ async fn cancel_mid_stream_frees_the_server() {
     tx.closed().await;
     assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
     drop(tx);
-    assert_eq!(
-        settle_tasks(baseline).await,
-        baseline,
-        "a task outlived the call"
+    let alive = settle_tasks(baseline).await;
+    assert!(
+        alive <= baseline,
+        "{alive} tasks alive, {baseline} before the call: a task outlived it"
     );
 }
 
