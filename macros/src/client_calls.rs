@@ -47,8 +47,9 @@ fn sending(call: &ExprMethodCall) -> TokenStream {
     });
     quote_spanned! {call.span()=>
         async {
-            let (__tonic_session_outbound, mut __tonic_session_request) = #private::outbound();
+            let (mut __tonic_session_outbound, mut __tonic_session_request) = #private::outbound();
             #configure
+            __tonic_session_outbound.note_deadline(&__tonic_session_request);
             // The call runs on its own handle (tonic clients are cheap clones of a
             // channel), so the halves outlive this borrow and may go to other tasks.
             let mut __tonic_session_client = {

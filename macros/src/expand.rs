@@ -89,7 +89,7 @@ pub(crate) fn trait_method(
             sending_output,
             quote_spanned! {returns=>
                 #take_this
-                ::tonic_session::__private::server_streaming(move |tx| async move {
+                ::tonic_session::__private::server_streaming(request, move |request, tx| async move {
                     Self::#inner(#this, request, tx).await
                 })
                 .await

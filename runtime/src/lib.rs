@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+mod deadline;
 mod outbox;
 mod send_error;
 pub mod server;

@@ -219,3 +219,16 @@ fn register(slot: &mut Option<Waker>, waker: &Waker) {
         _ => *slot = Some(waker.clone()),
     }
 }
+
+/// An outbox seen without its message type: what another half needs to tell it
+/// that the call is over.
+pub(crate) trait Closable: Send + Sync {
+    /// The call is over: refuse further messages.
+    fn close(&self);
+}
+
+impl<T: Send> Closable for Outbox<T> {
+    fn close(&self) {
+        Outbox::close(self)
+    }
+}

@@ -12,8 +12,9 @@ use tonic_session::server::{MAX_HELD_MESSAGES, ResponseStream, Sender};
 
 /// Sends numbers forever from a spawned task, counting what `send` accepted.
 async fn open_endless(from_spawned_task: bool, sent: Arc<AtomicUsize>) -> ResponseStream<usize> {
-    let response =
-        tonic_session::__private::server_streaming(move |mut tx: Sender<usize>| async move {
+    let response = tonic_session::__private::server_streaming(
+        tonic::Request::new(()),
+        move |_request, mut tx: Sender<usize>| async move {
             let produce = async move {
                 for i in 0.. {
                     tx.send(i).await?;
@@ -26,9 +27,10 @@ async fn open_endless(from_spawned_task: bool, sent: Arc<AtomicUsize>) -> Respon
             } else {
                 produce.await
             }
-        })
-        .await
-        .expect("headers");
+        },
+    )
+    .await
+    .expect("headers");
     response.into_inner()
 }
 

@@ -82,7 +82,7 @@ impl<V: StreamingOutcome> AwaitedStreaming for &Awaited<V> {
     fn tonic_session_output(&self) -> Self::Output {
         self.take()
             .into_outcome()
-            .map(|response| Receiver::open(response, None))
+            .map(|response| Receiver::open(response, None, None))
     }
 }
 
@@ -128,6 +128,14 @@ pub fn outbound<T>() -> (Outbound<T>, Request<RequestStream<T>>) {
 /// Runs the closure of `client.method(.., |request| ..)` on the call's request.
 pub fn configure<S, R>(request: &mut Request<S>, configure: impl FnOnce(&mut Request<S>) -> R) {
     let _ = configure(request);
+}
+
+impl<T> Outbound<T> {
+    /// Takes the deadline of the request as configured, before the call is made
+    /// (so the session's timer runs out no later than tonic's).
+    pub fn note_deadline<S>(&mut self, request: &Request<S>) {
+        self.out.deadline = crate::deadline::of_client_request(request);
+    }
 }
 
 /// A call written `client.method(..)`, to be opened as a bidi or an upload session.

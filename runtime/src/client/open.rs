@@ -31,7 +31,7 @@ use super::upload::Upload;
 pub async fn server_streaming<U>(
     call: impl Future<Output = Result<Response<Streaming<U>>, Status>>,
 ) -> Result<Receiver<U>, Status> {
-    Ok(Receiver::open(call.await?, None))
+    Ok(Receiver::open(call.await?, None, None))
 }
 
 /// A client-streaming call: returns the sending half once the request went out;
@@ -60,6 +60,7 @@ pub async fn bidi<T, U, Fut>(
     start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
 ) -> Result<(Sender<T>, Receiver<U>), Status>
 where
+    T: Send + 'static,
     Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
 {
     let (out, request, dispatch) = Outgoing::new();
@@ -73,15 +74,19 @@ pub(crate) async fn open_bidi<T, U, Fut>(
     call: Fut,
 ) -> Result<(Sender<T>, Receiver<U>), Status>
 where
+    T: Send + 'static,
     Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
 {
     let cancel = out.cancellation();
+    let deadline = out.deadline;
+    let outbound = out.closable();
     let mut call = Box::pin(call);
     let rx = match until_dispatched(call.as_mut(), &dispatch).await {
-        Some(Ok(response)) => Receiver::open(response, cancel),
+        Some(Ok(response)) => Receiver::open(response, cancel, deadline),
         Some(Err(status)) => return Err(status),
-        None => Receiver::calling(call, cancel),
-    };
+        None => Receiver::calling(call, cancel, deadline),
+    }
+    .with_outbound(outbound);
     Ok((Sender { out }, rx))
 }
 

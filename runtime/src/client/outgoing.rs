@@ -4,10 +4,11 @@
 use std::future::poll_fn;
 use std::sync::Arc;
 
+use tokio::time::Instant;
 use tonic::{CancellationHandle, Request};
 
 use super::request_stream::{Dispatch, RequestStream};
-use crate::outbox::{Outbox, SenderState};
+use crate::outbox::{Closable, Outbox, SenderState};
 use crate::send_error::SendError;
 
 /// The sending side of one call. Dropped without `half_close` or `cancel`, it
@@ -15,6 +16,8 @@ use crate::send_error::SendError;
 pub(crate) struct Outgoing<T> {
     outbox: Arc<Outbox<T>>,
     cancel: Option<CancellationHandle>,
+    /// The call's deadline, if its request has one.
+    pub(crate) deadline: Option<Instant>,
 }
 
 impl<T> Outgoing<T> {
@@ -28,7 +31,21 @@ impl<T> Outgoing<T> {
             Arc::clone(&dispatch),
         ));
         let cancel = Some(request.cancellation_handle());
-        (Outgoing { outbox, cancel }, request, dispatch)
+        let out = Outgoing {
+            outbox,
+            cancel,
+            deadline: None,
+        };
+        (out, request, dispatch)
+    }
+
+    /// The outbox, for the receiving half of a bidi call to close when the call
+    /// is over.
+    pub(crate) fn closable(&self) -> Arc<dyn Closable>
+    where
+        T: Send + 'static,
+    {
+        self.outbox.clone()
     }
 
     /// A handle that resets the call (for the receiving half of a bidi call).

@@ -1,11 +1,18 @@
 //! The receiving half of a server-streaming or bidi call.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use tokio::time::{Instant, Sleep, sleep_until};
 
 use tonic::metadata::MetadataMap;
 use tonic::{CancellationHandle, Response, Status, Streaming};
+
+use crate::outbox::Closable;
 
 use super::tokens::Cancelled;
 
@@ -44,6 +51,22 @@ pub struct Receiver<U> {
     /// Bidi: resets the call even while its request stream is still open (dropping
     /// the response stream alone would not while hyper holds the sending side).
     cancel: Option<CancellationHandle>,
+    /// The call's deadline, when the session knows it.
+    deadline: Option<Pin<Box<Sleep>>>,
+    /// Bidi: the sending half's outbox, closed once the call is over so a send
+    /// fails at once rather than after hyper notices.
+    outbound: Option<Arc<dyn Closable>>,
+}
+
+/// One step of reading.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a transient value, matched at once; boxing would allocate on every call"
+)]
+enum Step<U> {
+    Headers(Result<Response<Streaming<U>>, Status>),
+    Item(Option<Result<U, Status>>),
+    Expired,
 }
 
 /// Proof that a receiving half was read to its end and the call succeeded: the
@@ -62,18 +85,25 @@ impl Ended {
 }
 
 impl<U> Receiver<U> {
-    pub(crate) fn calling(call: CallFuture<U>, cancel: Option<CancellationHandle>) -> Self {
+    pub(crate) fn calling(
+        call: CallFuture<U>,
+        cancel: Option<CancellationHandle>,
+        deadline: Option<Instant>,
+    ) -> Self {
         Receiver {
             state: State::Calling(call),
             headers: None,
             trailers: None,
             cancel,
+            deadline: deadline.map(|at| Box::pin(sleep_until(at))),
+            outbound: None,
         }
     }
 
     pub(crate) fn open(
         response: Response<Streaming<U>>,
         cancel: Option<CancellationHandle>,
+        deadline: Option<Instant>,
     ) -> Self {
         let (headers, stream, _) = response.into_parts();
         Receiver {
@@ -81,6 +111,37 @@ impl<U> Receiver<U> {
             headers: Some(headers),
             trailers: None,
             cancel,
+            deadline: deadline.map(|at| Box::pin(sleep_until(at))),
+            outbound: None,
+        }
+    }
+
+    /// Ties the sending half of the same (bidi) call to this one.
+    pub(crate) fn with_outbound(mut self, outbound: Arc<dyn Closable>) -> Self {
+        self.outbound = Some(outbound);
+        self
+    }
+
+    /// The call is over: nothing more can be sent on it.
+    fn end(&mut self, ended: Result<(), Status>) {
+        self.state = State::Ended(ended);
+        if let Some(outbound) = self.outbound.take() {
+            outbound.close();
+        }
+    }
+
+    /// Waits for the next step; the deadline is looked at first, so it wins over
+    /// tonic's own timer on the same call (which would answer CANCELLED).
+    fn poll_step(&mut self, cx: &mut Context<'_>) -> Poll<Step<U>> {
+        if let Some(deadline) = self.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Step::Expired);
+        }
+        match &mut self.state {
+            State::Calling(call) => call.as_mut().poll(cx).map(Step::Headers),
+            State::Open(stream) => Pin::new(stream).poll_next(cx).map(Step::Item),
+            State::Ended(_) => Poll::Ready(Step::Item(None)),
         }
     }
 
@@ -88,25 +149,34 @@ impl<U> Receiver<U> {
     /// status is returned as `Err` (and again by later calls).
     pub async fn message(&mut self) -> Result<Option<U>, Status> {
         loop {
-            match &mut self.state {
-                State::Calling(call) => match call.await {
-                    Ok(response) => {
-                        let (headers, stream, _) = response.into_parts();
-                        self.headers = Some(headers);
-                        self.state = State::Open(stream);
-                    }
-                    Err(status) => self.state = State::Ended(Err(status)),
-                },
-                State::Open(stream) => match stream.message().await {
-                    Ok(Some(message)) => return Ok(Some(message)),
-                    Ok(None) => {
+            if let State::Ended(ended) = &self.state {
+                return ended.clone().map(|()| None);
+            }
+            match poll_fn(|cx| self.poll_step(cx)).await {
+                Step::Headers(Ok(response)) => {
+                    let (headers, stream, _) = response.into_parts();
+                    self.headers = Some(headers);
+                    self.state = State::Open(stream);
+                }
+                Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
+                    self.end(Err(status));
+                }
+                Step::Item(Some(Ok(message))) => return Ok(Some(message)),
+                Step::Item(None) => {
+                    if let State::Open(stream) = &mut self.state {
                         // The stream is at its end: this only collects what came.
                         self.trailers = stream.trailers().await.ok().flatten();
-                        self.state = State::Ended(Ok(()));
                     }
-                    Err(status) => self.state = State::Ended(Err(status)),
-                },
-                State::Ended(ended) => return ended.clone().map(|()| None),
+                    self.end(Ok(()));
+                }
+                Step::Expired => {
+                    self.deadline = None;
+                    if let Some(cancel) = self.cancel.take() {
+                        cancel.cancel();
+                    }
+                    // Dropping the call or stream resets it.
+                    self.end(Err(crate::deadline::exceeded()));
+                }
             }
         }
     }
@@ -142,6 +212,9 @@ impl<U> Drop for Receiver<U> {
             && let Some(cancel) = self.cancel.take()
         {
             cancel.cancel();
+        }
+        if let Some(outbound) = self.outbound.take() {
+            outbound.close();
         }
     }
 }

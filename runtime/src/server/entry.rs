@@ -10,19 +10,24 @@ use super::caught::caught;
 use super::receiver::Receiver;
 use super::response_stream::{ResponseStream, respond};
 use super::sender::{Finished, Sender};
+use crate::deadline::{self, RequestDeadline};
 use crate::outbox::Outbox;
 
-/// Server streaming: the handler gets a [`Sender`]; its body runs inside the
-/// response stream.
-pub async fn server_streaming<T, F, Fut>(handler: F) -> Result<Response<ResponseStream<T>>, Status>
+/// Server streaming: the handler gets the request and a [`Sender`]; its body runs
+/// inside the response stream.
+pub async fn server_streaming<Req, T, F, Fut>(
+    request: Request<Req>,
+    handler: F,
+) -> Result<Response<ResponseStream<T>>, Status>
 where
     T: Send + 'static,
-    F: FnOnce(Sender<T>) -> Fut,
+    F: FnOnce(Request<Req>, Sender<T>) -> Fut,
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
+    let deadline = deadline_of(&request);
     let outbox = Arc::new(Outbox::new());
-    let body = Box::pin(handler(Sender::new(Arc::clone(&outbox))));
-    respond(outbox, body).await
+    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox))));
+    respond(outbox, body, deadline).await
 }
 
 /// Bidi streaming: a [`Receiver`] whose first receive sends the response headers,
@@ -36,10 +41,11 @@ where
     F: FnOnce(Request<Receiver<Req>>, Sender<T>) -> Fut,
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
+    let deadline = deadline_of(&request);
     let outbox = Arc::new(Outbox::new());
     let request = Receiver::from_request(request, Some(outbox.clone()))?;
     let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox))));
-    respond(outbox, body).await
+    respond(outbox, body, deadline).await
 }
 
 /// Client streaming: a [`Receiver`]; the handler's own response is the reply.
@@ -51,6 +57,18 @@ where
     F: FnOnce(Request<Receiver<Req>>) -> Fut,
     Fut: Future<Output = Result<Response<T>, Status>>,
 {
+    let deadline = deadline_of(&request);
     let request = Receiver::from_request(request, None)?;
-    caught(handler(request)).await?
+    let handled = caught(handler(request));
+    match deadline {
+        None => handled.await?,
+        Some(RequestDeadline(at)) => match tokio::time::timeout_at(at, handled).await {
+            Ok(handled) => handled?,
+            Err(_elapsed) => Err(deadline::exceeded()),
+        },
+    }
+}
+
+fn deadline_of<R>(request: &Request<R>) -> Option<RequestDeadline> {
+    request.extensions().get::<RequestDeadline>().copied()
 }

@@ -54,7 +54,8 @@ impl RequestEnd {
 /// A tower layer that session services need: it records, for every request, whether
 /// the request body ended with END_STREAM or was reset, so a session
 /// [`Receiver`](super::Receiver) reports an aborted upload as an error instead of a
-/// clean end.
+/// clean end; and the request's deadline (`grpc-timeout`), which a session enforces
+/// to the end of the RPC (tonic alone stops at the response headers).
 ///
 /// Install it once on the server; a client-streaming or bidi session handler served
 /// without it fails its calls with an `INTERNAL` status that names this layer.
@@ -117,6 +118,11 @@ where
             end.record(COMPLETE);
         }
         parts.extensions.insert(end.clone());
+        if let Some(timeout) = crate::deadline::grpc_timeout(&parts.headers) {
+            parts
+                .extensions
+                .insert(crate::deadline::RequestDeadline::after(timeout));
+        }
         let body = tonic::body::Body::new(RecordingBody { inner: body, end });
         self.inner.call(http::Request::from_parts(parts, body))
     }

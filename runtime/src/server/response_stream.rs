@@ -10,11 +10,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
+use tokio::time::{Sleep, sleep_until};
 use tonic::metadata::MetadataMap;
 use tonic::{Response, Status};
 
 use super::caught::poll_caught;
 use super::sender::Finished;
+use crate::deadline::{self, RequestDeadline};
 use crate::outbox::{Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
@@ -37,6 +39,8 @@ pub struct ResponseStream<T> {
     end: Option<Option<Status>>,
     /// The end has been yielded.
     done: bool,
+    /// The request's deadline: when it passes, the RPC ends with DEADLINE_EXCEEDED.
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 // `ready` is never pinned: the stream only moves messages in and out of it.
@@ -53,7 +57,7 @@ enum Progress {
 }
 
 impl<T> ResponseStream<T> {
-    fn new(outbox: Arc<Outbox<T>>, body: HandlerBody) -> Self {
+    fn new(outbox: Arc<Outbox<T>>, body: HandlerBody, deadline: Option<RequestDeadline>) -> Self {
         ResponseStream {
             outbox,
             body: Some(body),
@@ -61,12 +65,25 @@ impl<T> ResponseStream<T> {
             ready: VecDeque::new(),
             end: None,
             done: false,
+            deadline: deadline.map(|RequestDeadline(at)| Box::pin(sleep_until(at))),
         }
     }
 
     /// Drives the body until there is something to report.
     fn advance(&mut self, cx: &mut Context<'_>, header_phase: bool) -> Poll<Progress> {
         if self.end.is_some() {
+            return Poll::Ready(Progress::End);
+        }
+        if let Some(deadline) = self.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            // Past the deadline nothing more goes out: the body is dropped, what it
+            // queued is discarded, and the status says why.
+            self.deadline = None;
+            self.body = None;
+            self.ready.clear();
+            self.end = Some(Some(deadline::exceeded()));
+            self.outbox.close();
             return Poll::Ready(Progress::End);
         }
         let snapshot = self.outbox.take(&mut self.ready, cx.waker(), false);
@@ -160,8 +177,9 @@ impl<T> fmt::Debug for ResponseStream<T> {
 pub(crate) async fn respond<T>(
     outbox: Arc<Outbox<T>>,
     body: HandlerBody,
+    deadline: Option<RequestDeadline>,
 ) -> Result<Response<ResponseStream<T>>, Status> {
-    let mut stream = ResponseStream::new(outbox, body);
+    let mut stream = ResponseStream::new(outbox, body, deadline);
     let headers = poll_fn(|cx| stream.poll_headers(cx)).await?;
     Ok(Response::from_parts(headers, stream, Default::default()))
 }
