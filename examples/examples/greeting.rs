@@ -1,27 +1,20 @@
 //! The whole round trip in one process: a session server on a free loopback port,
 //! and a client calling each of its four RPCs.
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tonic::transport::Endpoint;
+use tonic_session_examples::serve::Running;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    println!("server: listening on {addr}");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(tonic_session_examples::serve::serve(listener, async {
-        let _ = stopped.await;
-    }));
+    let server = Running::start().await?;
+    println!("server: listening on {}", server.addr);
 
-    let channel = Endpoint::from_shared(format!("http://{addr}"))?
+    let channel = Endpoint::from_shared(format!("http://{}", server.addr))?
         .connect()
         .await?;
     tonic_session_examples::client::run(channel).await?;
 
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     println!("server: shut down");
     Ok(())
 }

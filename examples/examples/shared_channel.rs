@@ -1,13 +1,12 @@
 //! Rule 1 of the seed: a connection is safe to share. One `Channel`, a client
 //! cloned into eight tasks, a bidi session in each, all at once.
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use tonic::Status;
 use tonic::transport::Endpoint;
 use tonic_session_examples::pb::HelloRequest;
 use tonic_session_examples::pb::greeting_service_client::GreetingServiceClient;
+use tonic_session_examples::serve::Running;
 
 #[tonic_session::client]
 async fn greet_all(
@@ -32,14 +31,8 @@ async fn greet_all(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(tonic_session_examples::serve::serve(listener, async {
-        let _ = stopped.await;
-    }));
-
-    let channel = Endpoint::from_shared(format!("http://{addr}"))?
+    let server = Running::start().await?;
+    let channel = Endpoint::from_shared(format!("http://{}", server.addr))?
         .connect()
         .await?;
     let client = GreetingServiceClient::new(channel);
@@ -53,7 +46,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("8 tasks on one channel: {total} replies to 40 greetings");
 
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     Ok(())
 }

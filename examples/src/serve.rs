@@ -1,8 +1,11 @@
 //! Serving the greeter: a tonic server with the session layer.
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic_session::server::SessionLayer;
@@ -22,8 +25,36 @@ pub async fn serve(
         .await
 }
 
+/// A greeter serving on a loopback port in a task of its own.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Running {
+    /// Serves the greeter on a free port of 127.0.0.1.
+    pub async fn start() -> std::io::Result<Running> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, async {
+            let _ = stopped.await;
+        }));
+        Ok(Running { addr, stop, task })
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(self) -> Result<(), Box<dyn std::error::Error>> {
+        let _ = self.stop.send(());
+        self.task.await??;
+        Ok(())
+    }
+}
+
 /// The `--addr HOST:PORT` argument of the example binaries, or `default`.
-pub fn addr_arg(default: &str) -> Result<std::net::SocketAddr, String> {
+pub fn addr_arg(default: &str) -> Result<SocketAddr, String> {
     let mut args = std::env::args().skip(1);
     let mut addr = default.to_owned();
     while let Some(arg) = args.next() {

@@ -6,9 +6,12 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 use tonic::metadata::MetadataMap;
 use tonic::service::Routes;
+use tonic::transport::Channel;
 use tonic::{Code, Request, Response, Status};
 use tonic_session::server::{Finished, Receiver, Sender};
 
+use crate::loopback::Loopback;
+use crate::pb::probe_client::ProbeClient;
 use crate::pb::probe_server::{Probe, ProbeServer};
 use crate::pb::{Item, Plan, Summary};
 
@@ -54,6 +57,15 @@ impl ProbeService {
                 release,
             },
         )
+    }
+
+    /// Serves a new probe on loopback: the server, a client connected to it, and
+    /// the probe's events.
+    pub async fn start() -> (Loopback, ProbeClient<Channel>, Events) {
+        let (service, events) = ProbeService::new();
+        let server = Loopback::start(service.routes()).await;
+        let client = ProbeClient::new(server.channel().await);
+        (server, client, events)
     }
 
     /// The probe as a tonic router.
@@ -122,6 +134,14 @@ struct DropReport(ProbeService, &'static str);
 impl Drop for DropReport {
     fn drop(&mut self) {
         self.0.report(Event::BodyDropped(self.1));
+    }
+}
+
+/// A plan for `count` messages, with no fault.
+pub fn plan(count: u32) -> Plan {
+    Plan {
+        count,
+        ..Plan::default()
     }
 }
 

@@ -5,25 +5,11 @@ use tokio::task::JoinSet;
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 use tonic_session::client;
-use tonic_session_tests::loopback::{Loopback, quiet_tasks, settle_tasks};
+use tonic_session_tests::loopback::{quiet_tasks, settle_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
-use tonic_session_tests::probe::{Event, Events, ProbeService, planned_failure};
+use tonic_session_tests::probe::{Event, ProbeService, plan, planned_failure};
 use tonic_session_tests::token_fetching::TokenFetching;
-
-async fn probe() -> (Loopback, ProbeClient<Channel>, Events) {
-    let (service, events) = ProbeService::new();
-    let server = Loopback::start(service.routes()).await;
-    let client = ProbeClient::new(server.channel().await);
-    (server, client, events)
-}
-
-fn plan(count: u32) -> Plan {
-    Plan {
-        count,
-        ..Plan::default()
-    }
-}
 
 /// Opens an `Echo` bidi call.
 #[tonic_session::client]
@@ -34,7 +20,7 @@ async fn echo(client: &mut ProbeClient<Channel>) -> (client::Sender<Item>, clien
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_streaming_reads_to_the_final_status() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let mut rx = client.numbers(plan(5)).await.unwrap();
     let mut seqs = Vec::new();
     while let Some(item) = rx.message().await.unwrap() {
@@ -49,7 +35,7 @@ async fn server_streaming_reads_to_the_final_status() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let request = Plan {
         fail_after: Some(3),
         ..plan(10)
@@ -67,7 +53,7 @@ async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_streaming_reply_comes_from_finish() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let mut upload = client.upload(..).await.unwrap();
     for seq in 0..10 {
         upload.send(Item { seq }).await.unwrap();
@@ -82,7 +68,7 @@ async fn client_streaming_reply_comes_from_finish() {
 /// buffer would otherwise wait forever.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_through_a_slow_transport_goes_out() {
-    let (server, _client, _events) = probe().await;
+    let (server, _client, _events) = ProbeService::start().await;
     let mut client = ProbeClient::new(TokenFetching(server.lazy_channel()));
     let mut upload =
         client::client_streaming(|requests| async move { client.upload(requests).await })
@@ -104,7 +90,7 @@ async fn an_upload_through_a_slow_transport_goes_out() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_metadata_passes_through() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let mut request = Request::new(plan(1));
     request
         .metadata_mut()
@@ -121,7 +107,7 @@ async fn request_metadata_passes_through() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sending_call_configures_its_request() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let (mut tx, mut rx) = client
         .echo(.., |request| {
             request
@@ -142,7 +128,7 @@ async fn a_sending_call_configures_its_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_ping_pong_then_half_close_and_drain() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let (mut tx, mut rx) = echo(&mut client).await;
     for seq in 0..100 {
         tx.send(Item { seq }).await.unwrap();
@@ -156,7 +142,7 @@ async fn bidi_ping_pong_then_half_close_and_drain() {
 /// Rule 4: one task sends while another receives on the same call.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_halves_split_across_two_tasks() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let (mut tx, mut rx) = echo(&mut client).await;
     let sending = tokio::spawn(async move {
         for seq in 0..1000 {
@@ -181,7 +167,7 @@ async fn bidi_halves_split_across_two_tasks() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_sender_is_never_a_clean_end() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
 
     // Client streaming: the upload is dropped unfinished.
     let mut upload = client.upload(..).await.unwrap();
@@ -227,7 +213,7 @@ async fn a_dropped_sender_is_never_a_clean_end() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_mid_stream_frees_the_server() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let rx: client::Receiver<Item> = client.numbers(plan(1)).await.unwrap();
     let _ended = rx.finish().await.unwrap();
     events.body_dropped("numbers").await;
@@ -263,7 +249,7 @@ async fn cancel_mid_stream_frees_the_server() {
 /// Rule 1: one channel, cloned clients, 32 tasks with a bidi call each.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_channel_shared_by_32_tasks() {
-    let (_server, client, _events) = probe().await;
+    let (_server, client, _events) = ProbeService::start().await;
     let mut tasks = JoinSet::new();
     for task in 0..32u32 {
         let mut client = client.clone();
@@ -294,7 +280,7 @@ async fn one_channel_shared_by_32_tasks() {
 /// The plain functions the attribute expands to, for code without the attribute.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plain_functions_open_each_kind() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
 
     let rx = client::server_streaming(client.numbers(plan(2)))
         .await

@@ -3,26 +3,18 @@
 
 use std::time::Duration;
 
-use tonic::transport::Channel;
 use tonic::{Code, Request};
 use tonic_session_tests::loopback::Loopback;
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
-use tonic_session_tests::probe::{Events, ProbeService};
+use tonic_session_tests::probe::ProbeService;
 
 const DEADLINE: Duration = Duration::from_millis(200);
-
-async fn probe() -> (Loopback, ProbeClient<Channel>, Events) {
-    let (service, events) = ProbeService::new();
-    let server = Loopback::start(service.routes()).await;
-    let client = ProbeClient::new(server.channel().await);
-    (server, client, events)
-}
 
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_streaming_past_its_deadline() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let mut request = Request::new(Plan {
         forever: true,
         ..Plan::default()
@@ -53,7 +45,7 @@ async fn server_streaming_past_its_deadline() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_past_its_deadline() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let (mut tx, mut rx) = client
         .echo(.., |request| request.set_timeout(DEADLINE))
         .await
@@ -70,7 +62,7 @@ async fn bidi_past_its_deadline() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_streaming_past_its_deadline() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let mut upload = client
         .upload(.., |request| request.set_timeout(DEADLINE))
         .await

@@ -13,21 +13,7 @@ use tonic_session_examples::pb::greeting_service_server::GreetingServiceServer;
 use tonic_session_tests::loopback::{Loopback, quiet_tasks, settle_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
-use tonic_session_tests::probe::{Event, Events, ProbeService, planned_failure};
-
-async fn probe() -> (Loopback, ProbeClient<tonic::transport::Channel>, Events) {
-    let (service, events) = ProbeService::new();
-    let server = Loopback::start(service.routes()).await;
-    let client = ProbeClient::new(server.channel().await);
-    (server, client, events)
-}
-
-fn plan(count: u32) -> Plan {
-    Plan {
-        count,
-        ..Plan::default()
-    }
-}
+use tonic_session_tests::probe::{Event, Events, ProbeService, plan, planned_failure};
 
 /// Reads a response stream to its end: the sequence numbers, then the final status.
 async fn read_to_end(mut stream: Streaming<Item>) -> (Vec<u32>, Result<(), Status>) {
@@ -88,7 +74,7 @@ async fn greeting_example_serves_all_four_kinds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_stream_delivers_every_message_in_order() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let stream = client.numbers(plan(1000)).await.unwrap().into_inner();
     let (seqs, end) = read_to_end(stream).await;
     assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
@@ -97,7 +83,7 @@ async fn server_stream_delivers_every_message_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sender_moved_into_a_spawned_task_streams_in_order() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let request = Plan {
         from_spawned_task: true,
         ..plan(1000)
@@ -111,7 +97,7 @@ async fn sender_moved_into_a_spawned_task_streams_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handler_error_mid_stream_reaches_the_client() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     for from_spawned_task in [false, true] {
         let request = Plan {
             fail_after: Some(3),
@@ -131,7 +117,7 @@ async fn handler_error_mid_stream_reaches_the_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn error_before_the_first_message_is_the_status_of_the_call() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let request = Plan {
         fail_after: Some(0),
         ..plan(10)
@@ -145,7 +131,7 @@ async fn error_before_the_first_message_is_the_status_of_the_call() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_handler_never_looks_finished() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
 
     // Panic in the body after two messages: two messages, then INTERNAL.
     let request = Plan {
@@ -221,7 +207,7 @@ async fn leave_an_endless_stream(
 /// await and no task outlives the call.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_leaving_drops_the_handler_body() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let (baseline, left) = leave_an_endless_stream(&mut client, &mut events, false).await;
     events.body_dropped("numbers").await;
     println!(
@@ -239,7 +225,7 @@ async fn client_leaving_drops_the_handler_body() {
 /// is gone from its next send, and ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_leaving_stops_a_spawned_sender() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let (baseline, left) = leave_an_endless_stream(&mut client, &mut events, true).await;
     let sent = events.spawned_sender_ended().await;
     println!(
@@ -256,7 +242,7 @@ async fn client_leaving_stops_a_spawned_sender() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_upload_ends_cleanly() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     for count in [10, 0] {
         let items = tokio_stream::iter((0..count).map(|seq| Item { seq }));
         let summary = client.upload(items).await.unwrap().into_inner();
@@ -269,7 +255,7 @@ async fn a_complete_upload_ends_cleanly() {
 /// the handler a clean end of stream; the session receiver reports an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_aborted_upload_is_an_error_not_a_clean_end() {
-    let (_server, client, mut events) = probe().await;
+    let (_server, client, mut events) = ProbeService::start().await;
     let (tx, rx) = mpsc::channel(10);
     let mut call_client = client.clone();
     let call = tokio::spawn(async move { call_client.upload(ReceiverStream::new(rx)).await });
@@ -325,7 +311,7 @@ async fn without_the_session_layer_receiving_handlers_fail_loudly() {
 /// sending anything: the headers must not wait for the handler's first message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_ping_pong_with_a_client_that_waits_for_headers() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     let (tx, rx) = mpsc::channel(1);
     let call = client.echo(ReceiverStream::new(rx));
     let response = tokio::time::timeout(Duration::from_secs(5), call)
@@ -343,7 +329,7 @@ async fn bidi_ping_pong_with_a_client_that_waits_for_headers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_and_response_metadata_round_trip() {
-    let (_server, mut client, _events) = probe().await;
+    let (_server, mut client, _events) = ProbeService::start().await;
     let mut request = Request::new(plan(2));
     request
         .metadata_mut()
@@ -363,7 +349,7 @@ async fn request_and_response_metadata_round_trip() {
 /// tonic client's call returns only once it has them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_headers_lets_the_call_return_before_the_first_message() {
-    let (_server, mut client, events) = probe().await;
+    let (_server, mut client, events) = ProbeService::start().await;
 
     let held = Plan {
         hold: true,
@@ -397,7 +383,7 @@ async fn send_headers_lets_the_call_return_before_the_first_message() {
 /// body, still inside tonic's call, is dropped too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_leaving_before_the_headers_drops_the_handler_body() {
-    let (_server, mut client, mut events) = probe().await;
+    let (_server, mut client, mut events) = ProbeService::start().await;
     read_to_end(client.numbers(plan(1)).await.unwrap().into_inner())
         .await
         .1
