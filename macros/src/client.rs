@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
+use crate::cleanup::Analysis;
 use crate::client_calls::CallRewriter;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
@@ -21,13 +22,12 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let err = syn::Error::new(args.span(), "#[tonic_session::client] takes no arguments");
         return with_error(item.into_token_stream(), err);
     }
-    let mut rewriter = CallRewriter;
     match &mut item {
-        Item::Fn(function) => rewriter.visit_block_mut(&mut function.block),
+        Item::Fn(function) => rewrite(&function.sig, &mut function.block),
         Item::Impl(block) => {
             for member in &mut block.items {
                 if let ImplItem::Fn(method) = member {
-                    rewriter.visit_block_mut(&mut method.block);
+                    rewrite(&method.sig, &mut method.block);
                 }
             }
         }
@@ -42,7 +42,70 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     item.into_token_stream()
 }
 
+/// Checks cleanup on the code as written, then turns its calls into sessions.
+fn rewrite(sig: &syn::Signature, body: &mut syn::Block) {
+    let _analysis = Analysis::of_function(&sig.inputs, body);
+    CallRewriter.visit_block_mut(body);
+}
+
 fn with_error(tokens: TokenStream, err: syn::Error) -> TokenStream {
     let errors = err.to_compile_error();
     quote!(#tokens #errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "async fn f(mut client: C, flag: bool) -> Result<(), Status> {
+        let (mut tx, rx) = client.chat(.., |r| r.set_timeout(d)).await?;
+        let mut up = client.upload(..).await?;
+        'outer: loop {
+            while let Some(m) = rx.message().await? { if m.x { break 'outer; } continue; }
+            for i in 0..3 { tx.send(i).await?; }
+            break;
+        }
+        let Some(v) = maybe() else { return Err(Status::internal(\"\")); };
+        tokio::spawn(async move { up.finish().await });
+        match flag { true => { let _ = tx.finish(); } false => return Ok(()) }
+        let c = || rx.cancel();
+        println!(\"{}\", v);
+        if let Ok(x) = client.watch(req).await { drop(x); }
+        Ok(())
+    }";
+
+    #[test]
+    fn every_prefix_expands_without_panicking() {
+        let tokens: Vec<proc_macro2::TokenTree> = SAMPLE
+            .parse::<TokenStream>()
+            .expect("tokenizes")
+            .into_iter()
+            .collect();
+        for end in 0..=tokens.len() {
+            let prefix: TokenStream = tokens[..end].iter().cloned().collect();
+            let _ = expand(TokenStream::new(), prefix);
+        }
+        let whole = expand(TokenStream::new(), SAMPLE.parse().expect("tokenizes")).to_string();
+        assert!(!whole.contains("compile_error"), "{whole}");
+        // `up` is moved into a task before any return: no check. `tx` leaks on the
+        // `false` arm. So does `rx`: `break 'outer` leaves its `while let` before
+        // the end, and the `false` arm returns before the closure that cancels it.
+        let checks = |name: &str| whole.matches(&format!("Cleanup (& {name})")).count();
+        assert_eq!((checks("tx"), checks("rx"), checks("up")), (1, 1, 0));
+        // Plain values cannot be halves: `c` is a closure, `v` a pattern from a
+        // call that is not awaited, `client` a parameter of some type `C`.
+        assert_eq!((checks("c"), checks("v"), checks("client")), (0, 0, 0));
+    }
+
+    #[test]
+    fn only_functions_and_impls() {
+        let out = expand(TokenStream::new(), "struct S;".parse().expect("tokenizes")).to_string();
+        assert!(out.contains("compile_error"));
+        let out = expand(
+            "x".parse().expect("tokenizes"),
+            "fn f() {}".parse().expect("tokenizes"),
+        )
+        .to_string();
+        assert!(out.contains("takes no arguments"));
+    }
 }

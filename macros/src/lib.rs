@@ -2,6 +2,8 @@
 //! `tonic-session` and use them from there; the generated code names its runtime.
 #![forbid(unsafe_code)]
 
+mod cleanup;
+mod cleanup_check;
 mod client;
 mod client_calls;
 mod expand;

@@ -28,3 +28,16 @@ impl<S: Clone> OwnedService for S {
         self.clone()
     }
 }
+
+/// A binding that `#[tonic_session::client]` found may reach a normal exit
+/// unconsumed. The generated code gives client session halves an impl that fails
+/// to compile with the rule's message; every other type gets this no-op.
+pub struct Cleanup<'a, T>(pub &'a T);
+
+/// The no-op check for anything that is not a session half.
+pub trait NotAHalf {
+    /// Nothing to check.
+    fn tonic_session_cleanup(&self) {}
+}
+
+impl<T> NotAHalf for Cleanup<'_, T> {}

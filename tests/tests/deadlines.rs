@@ -109,12 +109,12 @@ mod silent_server {
         let server = Loopback::start(Routes::new(ProbeServer::new(Silence))).await;
         let mut client = ProbeClient::new(server.channel().await);
 
-        let (mut tx, mut rx) = client
+        let (mut tx, rx) = client
             .echo(.., |request| request.set_timeout(DEADLINE))
             .await
             .unwrap();
         tx.send(Item { seq: 0 }).await.unwrap();
-        let waited = tokio::time::timeout(Duration::from_secs(5), rx.message()).await;
+        let waited = tokio::time::timeout(Duration::from_secs(5), rx.finish()).await;
         let status = waited
             .expect("the client ignored its deadline")
             .expect_err("past the deadline");

@@ -1,4 +1,5 @@
-//! `..` stands for a request stream: a unary method has none.
+//! `..` stands for a request stream: a unary method has none. (The second error
+//! follows from the first: the call is still typed as an upload, left unfinished.)
 use tonic::Status;
 use tonic::transport::Channel;
 use tonic_session_examples::pb::HelloRequest;

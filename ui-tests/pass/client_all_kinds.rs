@@ -21,7 +21,7 @@ async fn every_kind(mut client: GreetingServiceClient<Channel>) -> Result<(), St
     upload.send(hello("client")).await?;
     let _reply = upload.finish().await?.into_inner();
 
-    let (mut tx, mut rx) = client.hello_bi_streams(..).await?;
+    let (mut tx, rx) = client.hello_bi_streams(..).await?;
     tx.send(hello("bidi")).await?;
     let _half_closed = tx.finish();
     let _ended = rx.finish().await?;

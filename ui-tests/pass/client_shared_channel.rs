@@ -16,7 +16,7 @@ async fn fan_out(channel: Channel) -> Result<(), Status> {
     for i in 0..8 {
         let mut client = client.clone();
         tasks.push(tokio::spawn(async move {
-            let mut rx = client.hello_server_stream(hello(&i.to_string())).await?;
+            let rx = client.hello_server_stream(hello(&i.to_string())).await?;
             let _ended = rx.finish().await?;
             let (mut tx, rx) = client.hello_bi_streams(..).await?;
             tx.send(hello("x")).await?;

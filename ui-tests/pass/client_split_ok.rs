@@ -11,7 +11,7 @@ fn hello(name: &str) -> HelloRequest {
 
 #[tonic_session::client]
 async fn spawned(mut client: GreetingServiceClient<Channel>) -> Result<(), Status> {
-    let (mut tx, mut rx) = client.hello_bi_streams(..).await?;
+    let (mut tx, rx) = client.hello_bi_streams(..).await?;
     let sending = tokio::spawn(async move {
         tx.send(hello("a")).await?;
         Ok::<_, Status>(tx.finish())
