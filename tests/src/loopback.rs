@@ -127,3 +127,13 @@ pub async fn settle_tasks(baseline: usize) -> usize {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
+
+/// Asserts that the alive tasks come back to `baseline` (or below) within 5 s: no
+/// task outlived the call.
+pub async fn assert_no_task_outlived(baseline: usize) {
+    let alive = settle_tasks(baseline).await;
+    assert!(
+        alive <= baseline,
+        "{alive} tasks alive, {baseline} before the call: a task outlived it"
+    );
+}

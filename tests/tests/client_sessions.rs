@@ -5,7 +5,7 @@ use tokio::task::JoinSet;
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 use tonic_session::client;
-use tonic_session_tests::loopback::{quiet_tasks, settle_tasks};
+use tonic_session_tests::loopback::{assert_no_task_outlived, quiet_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
 use tonic_session_tests::probe::{Event, ProbeService, plan, planned_failure};
@@ -239,11 +239,7 @@ async fn cancel_mid_stream_frees_the_server() {
     tx.closed().await;
     assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
     drop(tx);
-    let alive = settle_tasks(baseline).await;
-    assert!(
-        alive <= baseline,
-        "{alive} tasks alive, {baseline} before the call: a task outlived it"
-    );
+    assert_no_task_outlived(baseline).await;
 }
 
 /// Rule 1: one channel, cloned clients, 32 tasks with a bidi call each.

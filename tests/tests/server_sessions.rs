@@ -10,7 +10,7 @@ use tonic_session_examples::Greeter;
 use tonic_session_examples::pb::HelloRequest;
 use tonic_session_examples::pb::greeting_service_client::GreetingServiceClient;
 use tonic_session_examples::pb::greeting_service_server::GreetingServiceServer;
-use tonic_session_tests::loopback::{Loopback, quiet_tasks, settle_tasks};
+use tonic_session_tests::loopback::{Loopback, assert_no_task_outlived, quiet_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
 use tonic_session_tests::probe::{Event, Events, ProbeService, plan, planned_failure};
@@ -214,11 +214,7 @@ async fn client_leaving_drops_the_handler_body() {
         "handler body dropped {:?} after the client left",
         left.elapsed()
     );
-    let alive = settle_tasks(baseline).await;
-    assert!(
-        alive <= baseline,
-        "{alive} tasks alive, {baseline} before the call: a task outlived it"
-    );
+    assert_no_task_outlived(baseline).await;
 }
 
 /// The same with the sender in a task the body spawned: the task learns the client
@@ -233,11 +229,7 @@ async fn client_leaving_stops_a_spawned_sender() {
         left.elapsed()
     );
     assert_eq!(sent.unwrap_err().code(), Code::Cancelled);
-    let alive = settle_tasks(baseline).await;
-    assert!(
-        alive <= baseline,
-        "{alive} tasks alive, {baseline} before the call: a task outlived it"
-    );
+    assert_no_task_outlived(baseline).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,9 +391,5 @@ async fn client_leaving_before_the_headers_drops_the_handler_body() {
     assert!(early.is_err(), "headers went out before any message");
     // The timeout dropped the call: the body must go, although it was never released.
     events.body_dropped("numbers").await;
-    let alive = settle_tasks(baseline).await;
-    assert!(
-        alive <= baseline,
-        "{alive} tasks alive, {baseline} before the call: a task outlived it"
-    );
+    assert_no_task_outlived(baseline).await;
 }
