@@ -1,41 +1,17 @@
 //! A streaming body outlives the trait call, so it owns a handle to the service:
 //! the service must be `Clone` (or use `self: Arc<Self>`). One error, however
 //! many handlers.
-use tonic::{Request, Response, Status};
-use tonic_session::server::{Finished, Receiver, Sender};
-use tonic_session_examples::pb::greeting_service_server::GreetingService;
-use tonic_session_examples::pb::{HelloRequest, HelloResponse};
+use tonic::{Request, Status};
+use tonic_session::server::{Finished, Sender};
+use tonic_session_ui_tests::Feed;
 
-struct Greeter {
+struct Events {
     _not_clone: std::sync::Mutex<u32>,
 }
 
 #[tonic_session::service]
-impl GreetingService for Greeter {
-    async fn hello_server_stream(
-        &self,
-        _request: Request<HelloRequest>,
-        tx: Sender<HelloResponse>,
-    ) -> Result<Finished, Status> {
-        Ok(tx.finish())
-    }
-
-    async fn hello(&self, request: Request<HelloRequest>) -> Result<Response<HelloResponse>, Status> {
-        Ok(Response::new(HelloResponse { message: request.into_inner().name }))
-    }
-
-    async fn hello_client_stream(
-        &self,
-        _request: Request<Receiver<HelloRequest>>,
-    ) -> Result<Response<HelloResponse>, Status> {
-        Ok(Response::new(HelloResponse::default()))
-    }
-
-    async fn hello_bi_streams(
-        &self,
-        _request: Request<Receiver<HelloRequest>>,
-        tx: Sender<HelloResponse>,
-    ) -> Result<Finished, Status> {
+impl Feed for Events {
+    async fn watch(&self, _request: Request<u32>, tx: Sender<String>) -> Result<Finished, Status> {
         Ok(tx.finish())
     }
 }

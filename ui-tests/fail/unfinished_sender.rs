@@ -1,41 +1,17 @@
 //! A server-streaming handler that never finishes its sender has no `Finished` to
 //! return: a stream that is not finished cannot end with OK.
-use tonic::{Request, Response, Status};
-use tonic_session::server::{Finished, Receiver, Sender};
-use tonic_session_examples::pb::greeting_service_server::GreetingService;
-use tonic_session_examples::pb::{HelloRequest, HelloResponse};
+use tonic::{Request, Status};
+use tonic_session::server::Sender;
+use tonic_session_ui_tests::Feed;
 
 #[derive(Clone)]
-struct Greeter;
+struct Events;
 
 #[tonic_session::service]
-impl GreetingService for Greeter {
-    async fn hello_server_stream(
-        &self,
-        request: Request<HelloRequest>,
-        mut tx: Sender<HelloResponse>,
-    ) -> Result<(), Status> {
-        tx.send(HelloResponse { message: request.into_inner().name }).await?;
+impl Feed for Events {
+    async fn watch(&self, request: Request<u32>, mut tx: Sender<String>) -> Result<(), Status> {
+        tx.send(request.into_inner().to_string()).await?;
         Ok(())
-    }
-
-    async fn hello(&self, request: Request<HelloRequest>) -> Result<Response<HelloResponse>, Status> {
-        Ok(Response::new(HelloResponse { message: request.into_inner().name }))
-    }
-
-    async fn hello_client_stream(
-        &self,
-        _request: Request<Receiver<HelloRequest>>,
-    ) -> Result<Response<HelloResponse>, Status> {
-        Ok(Response::new(HelloResponse::default()))
-    }
-
-    async fn hello_bi_streams(
-        &self,
-        _request: Request<Receiver<HelloRequest>>,
-        tx: Sender<HelloResponse>,
-    ) -> Result<Finished, Status> {
-        Ok(tx.finish())
     }
 }
 
