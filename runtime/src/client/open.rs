@@ -40,6 +40,10 @@ pub async fn server_streaming<U>(
 /// `start` is given the request (with its stream; set metadata or a timeout on it
 /// here) and returns the call, owning its client (clone it: tonic clients are cheap
 /// handles to a shared channel).
+///
+/// A deadline set inside `start` is not seen by the session, so only the server
+/// (and tonic, until the response headers) enforces it; the attribute's
+/// `client.method(.., |request| request.set_timeout(..))` enforces it here too.
 pub async fn client_streaming<T, R, Fut>(
     start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
 ) -> Result<Upload<T, R>, Status>
