@@ -22,6 +22,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
+use crate::allow::{self, Allowed};
 use crate::cleanup_check::check_stmt;
 
 /// A binding the analysis follows.
@@ -33,6 +34,8 @@ pub(crate) struct Binding {
     /// are moved from another binding, or arrive as parameters named as halves. Only
     /// those get a check (each check costs the compiler a few items).
     pub(crate) may_be_a_half: bool,
+    /// Rules allowed for it (`#[tonic_session::allow]` on its `let` or function).
+    pub(crate) allowed: Allowed,
 }
 
 /// Set of maybe-unconsumed binding ids; `None` when the point is unreachable.
@@ -69,6 +72,10 @@ pub(crate) struct Analysis {
     loops: Vec<LoopFrame>,
     /// Ids of the function's parameters.
     parameters: Vec<usize>,
+    /// Rules the whole function allows.
+    allowed: Allowed,
+    /// Malformed `#[tonic_session::allow]`s.
+    pub(crate) errors: Option<syn::Error>,
 }
 
 impl Analysis {
@@ -76,8 +83,12 @@ impl Analysis {
     pub(crate) fn of_function<'a>(
         inputs: impl IntoIterator<Item = &'a FnArg>,
         body: &mut Block,
+        allowed: Allowed,
     ) -> Analysis {
-        let mut analysis = Analysis::default();
+        let mut analysis = Analysis {
+            allowed,
+            ..Analysis::default()
+        };
         analysis.scopes.push(Vec::new());
         let mut flow = BTreeSet::new();
         for input in inputs {
@@ -118,6 +129,13 @@ impl Analysis {
         block.stmts.splice(0..0, checks);
     }
 
+    fn error(&mut self, err: syn::Error) {
+        match &mut self.errors {
+            Some(all) => all.combine(err),
+            None => self.errors = Some(err),
+        }
+    }
+
     fn declare(&mut self, ident: Ident, may_be_a_half: bool) -> usize {
         let id = self.bindings.len();
         if let Some(scope) = self.scopes.last_mut() {
@@ -127,6 +145,7 @@ impl Analysis {
             ident,
             leak: None,
             may_be_a_half,
+            allowed: self.allowed,
         });
         id
     }
@@ -207,6 +226,13 @@ impl Analysis {
         for (index, stmt) in block.stmts.iter_mut().enumerate() {
             flow = match stmt {
                 Stmt::Local(local) => {
+                    let allowed = match allow::take(&mut local.attrs) {
+                        Ok(allowed) => allowed,
+                        Err(err) => {
+                            self.error(err);
+                            Allowed::default()
+                        }
+                    };
                     let may_be_a_half = local
                         .init
                         .as_ref()
@@ -214,6 +240,9 @@ impl Analysis {
                         || mentions_a_half(&quote::ToTokens::to_token_stream(&local.pat));
                     let flow = self.local(local, flow);
                     let ids = self.declare_pattern_as(&local.pat, may_be_a_half);
+                    for &id in &ids {
+                        self.bindings[id].allowed = self.bindings[id].allowed.with(allowed);
+                    }
                     if !ids.is_empty() {
                         declared.push((index, ids.clone()));
                     }

@@ -12,11 +12,17 @@
 use quote::{format_ident, quote_spanned};
 use syn::Stmt;
 
+use crate::allow::Rule;
 use crate::cleanup::Binding;
 
 /// The check for `binding`, if it may leak.
 pub(crate) fn check_stmt(binding: &Binding) -> Option<Stmt> {
     let exit = binding.leak.filter(|_| binding.may_be_a_half)?;
+    let check_sending = !binding.allowed.allows(Rule::UnfinishedSender);
+    let check_receiving = !binding.allowed.allows(Rule::UndrainedReceiver);
+    if !check_sending && !check_receiving {
+        return None;
+    }
     let ident = &binding.ident;
     let created = ident.span();
     let name = ident.to_string();
@@ -41,6 +47,29 @@ pub(crate) fn check_stmt(binding: &Binding) -> Option<Stmt> {
     let unfinished_trait = format_ident!("TonicSessionUnfinished", span = created);
     let undrained_trait = format_ident!("TonicSessionUndrained", span = created);
     let halves = quote_spanned!(created=> ::tonic_session::client);
+    let sending = check_sending.then(|| {
+        quote_spanned! {created=>
+            trait TonicSessionSendingHalf {
+                fn tonic_session_cleanup(&self) where Self: #unfinished_trait;
+            }
+            impl<T> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Sender<T>> {
+                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
+            }
+            impl<T, R> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Upload<T, R>> {
+                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
+            }
+        }
+    });
+    let receiving = check_receiving.then(|| {
+        quote_spanned! {created=>
+            trait TonicSessionReceivingHalf {
+                fn tonic_session_cleanup(&self) where Self: #undrained_trait;
+            }
+            impl<U> TonicSessionReceivingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Receiver<U>> {
+                fn tonic_session_cleanup(&self) where Self: #undrained_trait {}
+            }
+        }
+    });
     let check = quote_spanned! {exit=>
         (&&::tonic_session::__private::Cleanup(&#ident)).tonic_session_cleanup()
     };
@@ -51,21 +80,8 @@ pub(crate) fn check_stmt(binding: &Binding) -> Option<Stmt> {
             trait #unfinished_trait {}
             #[diagnostic::on_unimplemented(message = #undrained, label = #undrained_label, note = #undrained_help)]
             trait #undrained_trait {}
-            trait TonicSessionSendingHalf {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait;
-            }
-            impl<T> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Sender<T>> {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
-            }
-            impl<T, R> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Upload<T, R>> {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
-            }
-            trait TonicSessionReceivingHalf {
-                fn tonic_session_cleanup(&self) where Self: #undrained_trait;
-            }
-            impl<U> TonicSessionReceivingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Receiver<U>> {
-                fn tonic_session_cleanup(&self) where Self: #undrained_trait {}
-            }
+            #sending
+            #receiving
             #[allow(unused_imports)]
             use ::tonic_session::__private::NotAHalf as _;
             #check;

@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
+use crate::allow::{self, Allowed};
 use crate::cleanup::Analysis;
 use crate::client_calls::CallRewriter;
 
@@ -22,12 +23,26 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let err = syn::Error::new(args.span(), "#[tonic_session::client] takes no arguments");
         return with_error(item.into_token_stream(), err);
     }
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |result: Result<(), syn::Error>| {
+        if let Err(err) = result {
+            match &mut errors {
+                Some(all) => all.combine(err),
+                None => errors = Some(err),
+            }
+        }
+    };
     match &mut item {
-        Item::Fn(function) => rewrite(&function.sig, &mut function.block),
+        Item::Fn(function) => {
+            let allowed = allowed_or_error(&mut function.attrs, &mut push);
+            push(rewrite(&function.sig, &mut function.block, allowed));
+        }
         Item::Impl(block) => {
+            let for_all = allowed_or_error(&mut block.attrs, &mut push);
             for member in &mut block.items {
                 if let ImplItem::Fn(method) = member {
-                    rewrite(&method.sig, &mut method.block);
+                    let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut push));
+                    push(rewrite(&method.sig, &mut method.block, allowed));
                 }
             }
         }
@@ -39,13 +54,39 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return with_error(other.into_token_stream(), err);
         }
     }
-    item.into_token_stream()
+    let tokens = item.into_token_stream();
+    match errors {
+        Some(err) => with_error(tokens, err),
+        None => tokens,
+    }
+}
+
+/// The `#[tonic_session::allow]`s among `attrs`, taken out; malformed ones are reported.
+fn allowed_or_error(
+    attrs: &mut Vec<syn::Attribute>,
+    push: &mut impl FnMut(Result<(), syn::Error>),
+) -> Allowed {
+    match allow::take(attrs) {
+        Ok(allowed) => allowed,
+        Err(err) => {
+            push(Err(err));
+            Allowed::default()
+        }
+    }
 }
 
 /// Checks cleanup on the code as written, then turns its calls into sessions.
-fn rewrite(sig: &syn::Signature, body: &mut syn::Block) {
-    let _analysis = Analysis::of_function(&sig.inputs, body);
+fn rewrite(
+    sig: &syn::Signature,
+    body: &mut syn::Block,
+    allowed: Allowed,
+) -> Result<(), syn::Error> {
+    let analysis = Analysis::of_function(&sig.inputs, body, allowed);
     CallRewriter.visit_block_mut(body);
+    match analysis.errors {
+        Some(err) => Err(err),
+        None => Ok(()),
+    }
 }
 
 fn with_error(tokens: TokenStream, err: syn::Error) -> TokenStream {

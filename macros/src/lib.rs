@@ -2,6 +2,7 @@
 //! `tonic-session` and use them from there; the generated code names its runtime.
 #![forbid(unsafe_code)]
 
+mod allow;
 mod cleanup;
 mod cleanup_check;
 mod client;
@@ -27,4 +28,18 @@ pub fn service(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn client(args: TokenStream, input: TokenStream) -> TokenStream {
     client::expand(args.into(), input.into()).into()
+}
+
+/// An exception to a rule, with its reason: `#[tonic_session::allow(unfinished_sender,
+/// reason = "..")]`. Read by `#[tonic_session::client]` (on a `let`, a method, or
+/// below the attribute on a function); anywhere else it is an error that says so.
+#[proc_macro_attribute]
+pub fn allow(args: TokenStream, input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let span = proc_macro2::TokenStream::from(args)
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |token| token.span());
+    let error = allow::misplaced(span).to_compile_error();
+    quote::quote!(#input #error).into()
 }

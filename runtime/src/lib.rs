@@ -133,3 +133,24 @@ pub use tonic_session_macros::service;
 /// }
 /// ```
 pub use tonic_session_macros::client;
+
+/// An exception to a rule, with its reason, for one binding or one function:
+/// `#[tonic_session::allow(unfinished_sender, reason = "..")]`.
+///
+/// Read by [`#[tonic_session::client]`](macro@client): put it on a `let` inside such
+/// code, on a method of an impl that carries the attribute, or on a function below
+/// the attribute. The reason is required, so a grep for `tonic_session::allow`
+/// lists every exception in a code base with why it was made. Rules:
+/// `unfinished_sender`, `undrained_receiver`.
+///
+/// ```no_run
+/// # mod pb { #[derive(Clone)] pub struct Client; impl Client {
+/// #   pub async fn watch(&mut self, _: u32) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() } } }
+/// #[tonic_session::client]
+/// async fn first_event(mut client: pb::Client) -> Result<Option<String>, tonic::Status> {
+///     #[tonic_session::allow(undrained_receiver, reason = "only the first event matters; dropping cancels the rest")]
+///     let mut rx = client.watch(1).await?;
+///     rx.message().await
+/// }
+/// ```
+pub use tonic_session_macros::allow;

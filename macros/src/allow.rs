@@ -1,0 +1,146 @@
+//! `#[tonic_session::allow(rule, .., reason = "..")]`: a visible, greppable exception
+//! to a rule, with its reason. Read by the attributes that check the rules.
+
+use proc_macro2::Span;
+use syn::{Attribute, LitStr, Token};
+
+/// The rules an `allow` can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    UnfinishedSender,
+    UndrainedReceiver,
+}
+
+impl Rule {
+    const ALL: [Rule; 2] = [Rule::UnfinishedSender, Rule::UndrainedReceiver];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Rule::UnfinishedSender => "unfinished_sender",
+            Rule::UndrainedReceiver => "undrained_receiver",
+        }
+    }
+}
+
+/// The rules allowed at some place.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Allowed {
+    unfinished_sender: bool,
+    undrained_receiver: bool,
+}
+
+impl Allowed {
+    pub(crate) fn allows(self, rule: Rule) -> bool {
+        match rule {
+            Rule::UnfinishedSender => self.unfinished_sender,
+            Rule::UndrainedReceiver => self.undrained_receiver,
+        }
+    }
+
+    fn insert(&mut self, rule: Rule) {
+        match rule {
+            Rule::UnfinishedSender => self.unfinished_sender = true,
+            Rule::UndrainedReceiver => self.undrained_receiver = true,
+        }
+    }
+
+    /// Both sets together.
+    pub(crate) fn with(mut self, other: Allowed) -> Allowed {
+        for rule in Rule::ALL {
+            if other.allows(rule) {
+                self.insert(rule);
+            }
+        }
+        self
+    }
+}
+
+/// Whether `attr` is `#[tonic_session::allow(..)]`.
+pub(crate) fn is_allow(attr: &Attribute) -> bool {
+    let segments: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments == ["tonic_session", "allow"]
+}
+
+/// Takes every `#[tonic_session::allow(..)]` out of `attrs`; returns what they
+/// allow, or the errors of the malformed ones.
+pub(crate) fn take(attrs: &mut Vec<Attribute>) -> syn::Result<Allowed> {
+    let mut allowed = Allowed::default();
+    let mut errors: Option<syn::Error> = None;
+    attrs.retain(|attr| {
+        if !is_allow(attr) {
+            return true;
+        }
+        match parse(attr) {
+            Ok(found) => allowed = allowed.with(found),
+            Err(err) => match &mut errors {
+                Some(all) => all.combine(err),
+                None => errors = Some(err),
+            },
+        }
+        false
+    });
+    match errors {
+        Some(err) => Err(err),
+        None => Ok(allowed),
+    }
+}
+
+fn parse(attr: &Attribute) -> syn::Result<Allowed> {
+    let mut allowed = Allowed::default();
+    let mut named_any = false;
+    let mut reason: Option<LitStr> = None;
+    attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("reason") {
+            meta.input.parse::<Token![=]>()?;
+            let text: LitStr = meta.input.parse()?;
+            if text.value().trim().is_empty() {
+                return Err(syn::Error::new(
+                    text.span(),
+                    "the reason of an allow cannot be empty",
+                ));
+            }
+            reason = Some(text);
+            return Ok(());
+        }
+        let Some(rule) = Rule::ALL
+            .into_iter()
+            .find(|rule| meta.path.is_ident(rule.name()))
+        else {
+            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
+            return Err(meta.error(format!(
+                "no such rule; #[tonic_session::allow] takes {}, and `reason = \"..\"`",
+                known.join(", ")
+            )));
+        };
+        allowed.insert(rule);
+        named_any = true;
+        Ok(())
+    })?;
+    if !named_any {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "name the rule to allow: #[tonic_session::allow(unfinished_sender, reason = \"..\")]",
+        ));
+    }
+    if reason.is_none() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "an allow needs its reason, for the next reader: add `reason = \"..\"`",
+        ));
+    }
+    Ok(allowed)
+}
+
+/// The error of a `#[tonic_session::allow]` that no checking attribute consumed.
+pub(crate) fn misplaced(span: Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        "#[tonic_session::allow] is read by #[tonic_session::client]: put it below that attribute, \
+         on a method of an impl that carries it, or on a `let` inside such code",
+    )
+}
