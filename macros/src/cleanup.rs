@@ -345,17 +345,21 @@ impl Analysis {
                 self.scopes.push(Vec::new());
                 let flow = self.condition(&mut branch.cond, flow);
                 let then = self.block(&mut branch.then_branch, flow.clone());
-                let pattern_scope = self.scopes.pop().unwrap_or_default();
-                let flow = flow.map(|live| {
-                    live.into_iter()
-                        .filter(|id| !pattern_scope.iter().any(|(_, declared)| declared == id))
-                        .collect()
-                });
+                // The `if let` pattern's bindings live in the `then` branch only.
+                let pattern: BTreeSet<usize> = self
+                    .scopes
+                    .pop()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(_, id)| id)
+                    .collect();
+                let outside =
+                    |flow: Flow| flow.map(|live| live.difference(&pattern).copied().collect());
                 let otherwise = match &mut branch.else_branch {
-                    Some((_, otherwise)) => self.expr(otherwise, flow),
-                    None => flow,
+                    Some((_, otherwise)) => self.expr(otherwise, outside(flow)),
+                    None => outside(flow),
                 };
-                union(then, otherwise)
+                union(outside(then), otherwise)
             }
             Expr::Match(matched) => {
                 let flow = self.expr(&mut matched.expr, flow);
