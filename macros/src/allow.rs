@@ -4,6 +4,8 @@
 use proc_macro2::Span;
 use syn::{Attribute, LitStr, Token};
 
+use crate::errors::Errors;
+
 /// The rules an `allow` can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Rule {
@@ -70,21 +72,18 @@ pub(crate) fn is_allow(attr: &Attribute) -> bool {
 /// allow, or the errors of the malformed ones.
 pub(crate) fn take(attrs: &mut Vec<Attribute>) -> syn::Result<Allowed> {
     let mut allowed = Allowed::default();
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::default();
     attrs.retain(|attr| {
         if !is_allow(attr) {
             return true;
         }
         match parse(attr) {
             Ok(found) => allowed = allowed.with(found),
-            Err(err) => match &mut errors {
-                Some(all) => all.combine(err),
-                None => errors = Some(err),
-            },
+            Err(err) => errors.push(err),
         }
         false
     });
-    match errors {
+    match errors.into_error() {
         Some(err) => Err(err),
         None => Ok(allowed),
     }

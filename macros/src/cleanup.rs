@@ -24,6 +24,7 @@ use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
 use crate::allow::{self, Allowed};
 use crate::cleanup_check::check_stmt;
+use crate::errors::Errors;
 
 /// A binding the analysis follows.
 pub(crate) struct Binding {
@@ -40,6 +41,11 @@ pub(crate) struct Binding {
 
 /// Set of maybe-unconsumed binding ids; `None` when the point is unreachable.
 type Flow = Option<BTreeSet<usize>>;
+
+/// `flow` without the bindings in `ids` (they left scope, or were drained).
+fn without(flow: Flow, ids: &BTreeSet<usize>) -> Flow {
+    flow.map(|live| live.difference(ids).copied().collect())
+}
 
 fn union(a: Flow, b: Flow) -> Flow {
     match (a, b) {
@@ -75,7 +81,7 @@ pub(crate) struct Analysis {
     /// Rules the whole function allows.
     allowed: Allowed,
     /// Malformed `#[tonic_session::allow]`s.
-    pub(crate) errors: Option<syn::Error>,
+    pub(crate) errors: Errors,
 }
 
 impl Analysis {
@@ -129,13 +135,6 @@ impl Analysis {
         block.stmts.splice(0..0, checks);
     }
 
-    fn error(&mut self, err: syn::Error) {
-        match &mut self.errors {
-            Some(all) => all.combine(err),
-            None => self.errors = Some(err),
-        }
-    }
-
     fn declare(&mut self, ident: Ident, may_be_a_half: bool) -> usize {
         let id = self.bindings.len();
         if let Some(scope) = self.scopes.last_mut() {
@@ -181,15 +180,15 @@ impl Analysis {
 
     /// Pops the innermost scope: what it declared and is still live leaks at `end`.
     fn leave_scope(&mut self, flow: Flow, end: Span) -> Flow {
-        let ids: BTreeSet<usize> = self
-            .scopes
-            .pop()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect();
+        let ids = self.pop_scope();
         self.leak(&flow, |id| ids.contains(&id), end);
-        flow.map(|live| live.difference(&ids).copied().collect())
+        without(flow, &ids)
+    }
+
+    /// Pops the innermost scope; the ids it declared.
+    fn pop_scope(&mut self) -> BTreeSet<usize> {
+        let scope = self.scopes.pop().unwrap_or_default();
+        scope.into_iter().map(|(_, id)| id).collect()
     }
 
     fn consume(&self, flow: &mut Flow, name: &str) {
@@ -229,7 +228,7 @@ impl Analysis {
                     let allowed = match allow::take(&mut local.attrs) {
                         Ok(allowed) => allowed,
                         Err(err) => {
-                            self.error(err);
+                            self.errors.push(err);
                             Allowed::default()
                         }
                     };
@@ -346,20 +345,12 @@ impl Analysis {
                 let flow = self.condition(&mut branch.cond, flow);
                 let then = self.block(&mut branch.then_branch, flow.clone());
                 // The `if let` pattern's bindings live in the `then` branch only.
-                let pattern: BTreeSet<usize> = self
-                    .scopes
-                    .pop()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(_, id)| id)
-                    .collect();
-                let outside =
-                    |flow: Flow| flow.map(|live| live.difference(&pattern).copied().collect());
+                let pattern = self.pop_scope();
                 let otherwise = match &mut branch.else_branch {
-                    Some((_, otherwise)) => self.expr(otherwise, outside(flow)),
-                    None => outside(flow),
+                    Some((_, otherwise)) => self.expr(otherwise, without(flow, &pattern)),
+                    None => without(flow, &pattern),
                 };
-                union(outside(then), otherwise)
+                union(without(then, &pattern), otherwise)
             }
             Expr::Match(matched) => {
                 let flow = self.expr(&mut matched.expr, flow);
@@ -419,7 +410,7 @@ impl Analysis {
                     let depth = self.loops[index].depth;
                     let leaving = self.deeper_than(depth);
                     self.leak(&flow, |id| leaving.contains(&id), broken.span());
-                    let flow = flow.map(|live| live.difference(&leaving).copied().collect());
+                    let flow = without(flow, &leaving);
                     let frame = &mut self.loops[index];
                     frame.breaks = union(frame.breaks.take(), flow);
                 }
@@ -549,8 +540,7 @@ impl Analysis {
         let Some(frame) = self.loops.pop() else {
             return normal_exit;
         };
-        union(normal_exit, frame.breaks)
-            .map(|live| live.difference(&frame.drained).copied().collect())
+        without(union(normal_exit, frame.breaks), &frame.drained)
     }
 
     fn loop_index(&self, label: Option<&str>) -> Option<usize> {

@@ -12,6 +12,7 @@ use syn::{ImplItem, Item};
 use crate::allow::{self, Allowed};
 use crate::cleanup::Analysis;
 use crate::client_calls::CallRewriter;
+use crate::errors::Errors;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -23,26 +24,18 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let err = syn::Error::new(args.span(), "#[tonic_session::client] takes no arguments");
         return with_error(item.into_token_stream(), err);
     }
-    let mut errors: Option<syn::Error> = None;
-    let mut push = |result: Result<(), syn::Error>| {
-        if let Err(err) = result {
-            match &mut errors {
-                Some(all) => all.combine(err),
-                None => errors = Some(err),
-            }
-        }
-    };
+    let mut errors = Errors::default();
     match &mut item {
         Item::Fn(function) => {
-            let allowed = allowed_or_error(&mut function.attrs, &mut push);
-            push(rewrite(&function.sig, &mut function.block, allowed));
+            let allowed = allowed_or_error(&mut function.attrs, &mut errors);
+            rewrite(&function.sig, &mut function.block, allowed, &mut errors);
         }
         Item::Impl(block) => {
-            let for_all = allowed_or_error(&mut block.attrs, &mut push);
+            let for_all = allowed_or_error(&mut block.attrs, &mut errors);
             for member in &mut block.items {
                 if let ImplItem::Fn(method) = member {
-                    let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut push));
-                    push(rewrite(&method.sig, &mut method.block, allowed));
+                    let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut errors));
+                    rewrite(&method.sig, &mut method.block, allowed, &mut errors);
                 }
             }
         }
@@ -55,37 +48,26 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     }
     let tokens = item.into_token_stream();
-    match errors {
+    match errors.into_error() {
         Some(err) => with_error(tokens, err),
         None => tokens,
     }
 }
 
 /// The `#[tonic_session::allow]`s among `attrs`, taken out; malformed ones are reported.
-fn allowed_or_error(
-    attrs: &mut Vec<syn::Attribute>,
-    push: &mut impl FnMut(Result<(), syn::Error>),
-) -> Allowed {
-    match allow::take(attrs) {
-        Ok(allowed) => allowed,
-        Err(err) => {
-            push(Err(err));
-            Allowed::default()
-        }
-    }
+fn allowed_or_error(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> Allowed {
+    allow::take(attrs).unwrap_or_else(|err| {
+        errors.push(err);
+        Allowed::default()
+    })
 }
 
 /// Checks cleanup on the code as written, then turns its calls into sessions.
-fn rewrite(
-    sig: &syn::Signature,
-    body: &mut syn::Block,
-    allowed: Allowed,
-) -> Result<(), syn::Error> {
+fn rewrite(sig: &syn::Signature, body: &mut syn::Block, allowed: Allowed, errors: &mut Errors) {
     let analysis = Analysis::of_function(&sig.inputs, body, allowed);
     CallRewriter.visit_block_mut(body);
-    match analysis.errors {
-        Some(err) => Err(err),
-        None => Ok(()),
+    if let Some(err) = analysis.errors.into_error() {
+        errors.push(err);
     }
 }
 

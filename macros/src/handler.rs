@@ -16,9 +16,10 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, Receiver, ReturnType, Type};
 
+use crate::errors::Errors;
 use crate::method_options::{self, MethodOptions};
 use crate::naming;
-use crate::types::{boxed_future_output, is_named, single_generic};
+use crate::types::{boxed_future_output, first_generic, is_named, single_generic};
 
 /// The streaming RPC kinds a session handler can serve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,13 +155,12 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
     };
     let (kind, request, request_message, response_message) = kind;
 
-    let mut errors: Option<syn::Error> = swapped;
-    let mut error = |err: syn::Error| match &mut errors {
-        Some(all) => all.combine(err),
-        None => errors = Some(err),
-    };
+    let mut errors = Errors::default();
+    if let Some(swapped) = swapped {
+        errors.push(swapped);
+    }
     if sig.asyncness.is_none() && !desugared {
-        error(syn::Error::new(
+        errors.push(syn::Error::new(
             sig.fn_token.span,
             "a session handler must be an `async fn`",
         ));
@@ -172,13 +172,13 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         _ => true,
     });
     if foreign_generics || (sig.generics.where_clause.is_some() && !desugared) {
-        error(syn::Error::new_spanned(
+        errors.push(syn::Error::new_spanned(
             &sig.generics,
             "a session handler cannot have generic parameters: tonic's trait methods have none",
         ));
     }
     if let Some(variadic) = &sig.variadic {
-        error(syn::Error::new(
+        errors.push(syn::Error::new(
             variadic.span(),
             "a session handler cannot be variadic",
         ));
@@ -192,7 +192,7 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         && let Some(wrong) = not_finished(output.as_ref())
     {
         let at = wrong.map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream);
-        error(syn::Error::new_spanned(
+        errors.push(syn::Error::new_spanned(
             at,
             "a handler with a sending half returns `Result<Finished, Status>`: the `Finished` \
              from `tx.finish()` proves the stream ended cleanly, so every `Ok` path must finish it",
@@ -201,7 +201,7 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
     let (receiver, self_arg) = match self_arg(method) {
         Ok(found) => found,
         Err(err) => {
-            error(err);
+            errors.push(err);
             (syn::parse_quote!(&self), SelfArg::Ref)
         }
     };
@@ -209,14 +209,14 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
     let options = match method_options::parse(&method.attrs) {
         Ok(options) => options,
         Err(err) => {
-            error(err);
+            errors.push(err);
             MethodOptions::default()
         }
     };
     if kind == Kind::ClientStreaming
         && let Some(name) = &options.stream_type
     {
-        error(syn::Error::new_spanned(
+        errors.push(syn::Error::new_spanned(
             name,
             "a client-streaming handler has no response stream, so no `stream_type`",
         ));
@@ -237,7 +237,7 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         output,
         span: sig.span(),
     };
-    Ok(Classified::Handler(Box::new(handler), errors))
+    Ok(Classified::Handler(Box::new(handler), errors.into_error()))
 }
 
 /// When a sending handler's result is visibly not `Result<Finished, _>`, the part
@@ -246,25 +246,8 @@ fn not_finished(output: Option<&Type>) -> Option<Option<&Type>> {
     let Some(output) = output else {
         return Some(None);
     };
-    let ok = single_generic_first(output, "Result")?;
+    let ok = first_generic(output, "Result")?;
     (!is_named(ok, "Finished")).then_some(Some(ok))
-}
-
-/// The first type argument of a type written `…::Name<A, ..>`.
-fn single_generic_first<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path
-        .path
-        .segments
-        .last()
-        .filter(|last| last.ident == name)?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|arg| match arg {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    })
 }
 
 /// The lifetimes `#[async_trait]` adds to a method it desugars.

@@ -7,6 +7,7 @@ mod cleanup;
 mod cleanup_check;
 mod client;
 mod client_calls;
+mod errors;
 mod expand;
 mod handler;
 mod method_options;

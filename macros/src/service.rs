@@ -9,6 +9,7 @@ use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, ItemImpl};
 
+use crate::errors::Errors;
 use crate::expand::{self, Body, Form};
 use crate::handler::{self, Classified, Handler, Kind, SelfArg};
 use crate::method_options;
@@ -82,11 +83,7 @@ fn desugared(item: &ItemImpl) -> bool {
 /// Rewrites the impl; returns the tokens and the errors of handlers it could not
 /// rewrite (those stay as written).
 fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
-    let mut errors: Option<syn::Error> = None;
-    let mut push_error = |err: syn::Error| match &mut errors {
-        Some(all) => all.combine(err),
-        None => errors = Some(err),
-    };
+    let mut errors = Errors::default();
 
     let mut handlers: Vec<(Handler, Vec<Attribute>, Body)> = Vec::new();
     let mut inherent = Vec::new();
@@ -116,7 +113,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                     .iter()
                     .find(|attr| method_options::is_option(attr))
                 {
-                    push_error(syn::Error::new_spanned(
+                    errors.push(syn::Error::new_spanned(
                         option,
                         "#[tonic_session(..)] goes on streaming session handlers only",
                     ));
@@ -124,10 +121,10 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                 method.attrs.retain(|attr| !method_options::is_option(attr));
                 kept.push(ImplItem::Fn(method));
             }
-            Ok(Classified::Handler(handler, errors)) => {
-                let body = match errors {
+            Ok(Classified::Handler(handler, mistakes)) => {
+                let body = match mistakes {
                     Some(err) => {
-                        push_error(err);
+                        errors.push(err);
                         Body::Placeholder
                     }
                     None => Body::Call,
@@ -142,7 +139,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             // Its trait method cannot be written: leave it out (one "missing item"
             // error at most) and keep its body in the inherent impl for the IDE.
             Err(err) => {
-                push_error(err);
+                errors.push(err);
                 inherent.push(expand::inner_method(&method, &names, true));
             }
         }
@@ -156,7 +153,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             handler.kind != Kind::ClientStreaming && handler.stream_type == ty.ident
         });
         let Some((handler, _, _)) = clash else { return true };
-        push_error(syn::Error::new(
+        errors.push(syn::Error::new(
             ty.ident.span(),
             format!(
                 "remove this: #[tonic_session::service] generates `type {}` for the session handler `{}`",
@@ -230,7 +227,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         }
         #inherent_impl
     };
-    (tokens, errors)
+    (tokens, errors.into_error())
 }
 
 /// The `#[cfg(..)]` attributes of an item, to copy onto what

@@ -2,25 +2,36 @@
 
 use syn::{GenericArgument, PathArguments, Type};
 
-/// If `ty` is written `…::Name<Arg>` (one type argument), returns `Arg`.
-pub(crate) fn single_generic<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+/// If `ty` is written `…::Name<A, B, ..>`, its type arguments `A, B, ..`.
+fn type_arguments<'a>(ty: &'a Type, name: &str) -> Option<impl Iterator<Item = &'a Type>> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;
     }
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
+    let last = path
+        .path
+        .segments
+        .last()
+        .filter(|last| last.ident == name)?;
     let PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    let mut types = args.args.iter().filter_map(|arg| match arg {
+    Some(args.args.iter().filter_map(|arg| match arg {
         GenericArgument::Type(ty) => Some(ty),
         _ => None,
-    });
+    }))
+}
+
+/// If `ty` is written `…::Name<Arg>` (one type argument), returns `Arg`.
+pub(crate) fn single_generic<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let mut types = type_arguments(ty, name)?;
     let first = types.next()?;
     types.next().is_none().then_some(first)
+}
+
+/// If `ty` is written `…::Name<A, ..>`, returns `A`.
+pub(crate) fn first_generic<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    type_arguments(ty, name)?.next()
 }
 
 /// Whether `ty` is written `…::Name<…>` or `…::Name`, whatever its arguments.
