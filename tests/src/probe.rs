@@ -156,6 +156,21 @@ pub fn planned_failure(after: u32) -> Status {
     )
 }
 
+/// Asserts that `status` is the one a plan's `fail_after = after` produces: code,
+/// message and trailing metadata, all carried to the client.
+pub fn assert_planned_failure(status: &Status, after: u32) {
+    let expected = planned_failure(after);
+    assert_eq!(status.code(), Code::Aborted, "{status:?}");
+    assert_eq!(status.message(), expected.message());
+    assert_eq!(
+        status
+            .metadata()
+            .get("x-failed-after")
+            .map(|value| value.to_str().ok()),
+        Some(Some(after.to_string().as_str()))
+    );
+}
+
 /// Sends what `plan` says; returns how many messages went out.
 async fn follow(plan: &Plan, tx: &mut Sender<Item>) -> Result<u32, Status> {
     let mut seq = 0;

@@ -8,7 +8,7 @@ use tonic_session::client;
 use tonic_session_tests::loopback::{assert_no_task_outlived, quiet_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
-use tonic_session_tests::probe::{Event, ProbeService, plan, planned_failure};
+use tonic_session_tests::probe::{Event, ProbeService, assert_planned_failure, plan};
 use tonic_session_tests::token_fetching::TokenFetching;
 
 /// Opens an `Echo` bidi call.
@@ -45,9 +45,7 @@ async fn finish_reports_a_trailing_error_after_the_messages_wanted() {
         assert_eq!(rx.message().await.unwrap().unwrap().seq, seq);
     }
     let status = rx.finish().await.expect_err("the server failed the call");
-    assert_eq!(status.code(), Code::Aborted);
-    assert_eq!(status.message(), planned_failure(3).message());
-    assert_eq!(status.metadata().get("x-failed-after").unwrap(), "3");
+    assert_planned_failure(&status, 3);
 }
 
 #[tonic_session::client]

@@ -13,7 +13,7 @@ use tonic_session_examples::pb::greeting_service_server::GreetingServiceServer;
 use tonic_session_tests::loopback::{Loopback, assert_no_task_outlived, quiet_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
-use tonic_session_tests::probe::{Event, Events, ProbeService, plan, planned_failure};
+use tonic_session_tests::probe::{Event, Events, ProbeService, assert_planned_failure, plan};
 
 /// Reads a response stream to its end: the sequence numbers, then the final status.
 async fn read_to_end(mut stream: Streaming<Item>) -> (Vec<u32>, Result<(), Status>) {
@@ -107,11 +107,7 @@ async fn handler_error_mid_stream_reaches_the_client() {
         let stream = client.numbers(request).await.unwrap().into_inner();
         let (seqs, end) = read_to_end(stream).await;
         assert_eq!(seqs, [0, 1, 2]);
-        let status = end.unwrap_err();
-        let expected = planned_failure(3);
-        assert_eq!(status.code(), Code::Aborted);
-        assert_eq!(status.message(), expected.message());
-        assert_eq!(status.metadata().get("x-failed-after").unwrap(), "3");
+        assert_planned_failure(&end.unwrap_err(), 3);
     }
 }
 
@@ -124,9 +120,7 @@ async fn error_before_the_first_message_is_the_status_of_the_call() {
     };
     // Trailers-only: the call itself fails, no stream is handed out.
     let status = client.numbers(request).await.unwrap_err();
-    assert_eq!(status.code(), Code::Aborted);
-    assert_eq!(status.message(), planned_failure(0).message());
-    assert_eq!(status.metadata().get("x-failed-after").unwrap(), "0");
+    assert_planned_failure(&status, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
