@@ -32,6 +32,7 @@ mod deadline;
 mod outbox;
 mod send_error;
 pub mod server;
+mod single_owner;
 
 #[doc(hidden)]
 #[path = "private.rs"]
