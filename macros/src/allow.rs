@@ -6,54 +6,66 @@ use syn::{Attribute, LitStr, Token};
 
 use crate::errors::Errors;
 
-/// The rules an `allow` can name.
+/// The rules an `allow` can name: the rule catalogue (`tonic_session::rules`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Rule {
+    ConcurrentSend,
+    ConcurrentRecv,
     UnfinishedSender,
     UndrainedReceiver,
+    IgnoredSendError,
+    DetachedHalf,
+    ForgottenHalf,
+    RawStream,
 }
 
 impl Rule {
-    const ALL: [Rule; 2] = [Rule::UnfinishedSender, Rule::UndrainedReceiver];
+    pub(crate) const ALL: [Rule; 8] = [
+        Rule::ConcurrentSend,
+        Rule::ConcurrentRecv,
+        Rule::UnfinishedSender,
+        Rule::UndrainedReceiver,
+        Rule::IgnoredSendError,
+        Rule::DetachedHalf,
+        Rule::ForgottenHalf,
+        Rule::RawStream,
+    ];
 
+    /// The rule's id, as messages and `allow` spell it.
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Rule::ConcurrentSend => "concurrent_send",
+            Rule::ConcurrentRecv => "concurrent_recv",
             Rule::UnfinishedSender => "unfinished_sender",
             Rule::UndrainedReceiver => "undrained_receiver",
+            Rule::IgnoredSendError => "ignored_send_error",
+            Rule::DetachedHalf => "detached_half",
+            Rule::ForgottenHalf => "forgotten_half",
+            Rule::RawStream => "raw_stream",
         }
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
     }
 }
 
 /// The rules allowed at some place.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Allowed {
-    unfinished_sender: bool,
-    undrained_receiver: bool,
-}
+pub(crate) struct Allowed(u16);
 
 impl Allowed {
     pub(crate) fn allows(self, rule: Rule) -> bool {
-        match rule {
-            Rule::UnfinishedSender => self.unfinished_sender,
-            Rule::UndrainedReceiver => self.undrained_receiver,
-        }
+        self.0 & rule.bit() != 0
     }
 
     fn insert(&mut self, rule: Rule) {
-        match rule {
-            Rule::UnfinishedSender => self.unfinished_sender = true,
-            Rule::UndrainedReceiver => self.undrained_receiver = true,
-        }
+        self.0 |= rule.bit();
     }
 
     /// Both sets together.
-    pub(crate) fn with(mut self, other: Allowed) -> Allowed {
-        for rule in Rule::ALL {
-            if other.allows(rule) {
-                self.insert(rule);
-            }
-        }
-        self
+    pub(crate) fn with(self, other: Allowed) -> Allowed {
+        Allowed(self.0 | other.0)
     }
 }
 
@@ -139,7 +151,8 @@ fn parse(attr: &Attribute) -> syn::Result<Allowed> {
 pub(crate) fn misplaced(span: Span) -> syn::Error {
     syn::Error::new(
         span,
-        "#[tonic_session::allow] is read by #[tonic_session::client]: put it below that attribute, \
-         on a method of an impl that carries it, or on a `let` inside such code",
+        "#[tonic_session::allow] is read by #[tonic_session::client] and #[tonic_session::service]: \
+         put it below one of them, on a method or an associated type of an impl that carries \
+         one, or on a `let` inside such code",
     )
 }

@@ -1,85 +1,222 @@
-//! The check the cleanup analysis puts after a binding that may leak: a no-op for
-//! any type but a client session half, and a compile error naming the rule for a
-//! half.
+//! The check the analysis puts where a binding breaks a rule (or may): a no-op for
+//! any type but a session half, and for a half a compile error naming the rule.
 //!
 //! The compiler picks the impl by the binding's type (autoref specialization on
-//! `Cleanup<&T>`). The impls for halves carry a method-level bound on a trait made
-//! here, for this binding alone, whose `#[diagnostic::on_unimplemented]` message
-//! names the binding; the bound is checked only once that impl is chosen, so only a
-//! half fails. The call is spanned at the exit where the half leaks (the primary
-//! span), the local trait at the binding (where it was created).
+//! `RuleCheck<&T>`). The impls for halves carry a method-level bound on a trait made
+//! here, for this site alone, whose `#[diagnostic::on_unimplemented]` message names
+//! the rule and the binding; the bound is checked only once that impl is chosen, so
+//! only a half fails. The call is spanned at the offending point (the primary span),
+//! the local traits at the binding (where the half was created).
 
-use quote::{format_ident, quote_spanned};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
 use syn::Stmt;
 
-use crate::allow::Rule;
-use crate::cleanup::Binding;
+use crate::allow::{Allowed, Rule};
 
-/// The check for `binding`, if it may leak.
-pub(crate) fn check_stmt(binding: &Binding) -> Option<Stmt> {
-    let exit = binding.leak.filter(|_| binding.may_be_a_half)?;
-    let check_sending = !binding.allowed.allows(Rule::UnfinishedSender);
-    let check_receiving = !binding.allowed.allows(Rule::UndrainedReceiver);
-    if !check_sending && !check_receiving {
+/// What a binding did wrong; one family per kind of finding, since whether it is the
+/// sending or the receiving rule depends on the binding's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Family {
+    /// Used from two tasks or futures, cloned, or shared through a lock or a count.
+    Concurrent,
+    /// Moved into a task whose handle is dropped.
+    Detached,
+    /// Leaked with `mem::forget` and the like.
+    Forgotten,
+    /// The result of a send discarded.
+    IgnoredSend,
+    /// May reach a normal exit unfinished or undrained (client halves).
+    Cleanup,
+}
+
+/// One finding: `family`, at `at` (the primary span).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Finding {
+    pub(crate) family: Family,
+    pub(crate) at: Span,
+}
+
+/// The rules of a family for (sending, receiving) halves.
+fn rules(family: Family) -> (Option<Rule>, Option<Rule>) {
+    match family {
+        Family::Concurrent => (Some(Rule::ConcurrentSend), Some(Rule::ConcurrentRecv)),
+        Family::Detached => (Some(Rule::DetachedHalf), Some(Rule::DetachedHalf)),
+        Family::Forgotten => (Some(Rule::ForgottenHalf), Some(Rule::ForgottenHalf)),
+        Family::IgnoredSend => (Some(Rule::IgnoredSendError), None),
+        Family::Cleanup => (Some(Rule::UnfinishedSender), Some(Rule::UndrainedReceiver)),
+    }
+}
+
+/// A rule's diagnostic for binding `name`.
+struct Diagnostic {
+    message: String,
+    label: String,
+    help: String,
+}
+
+/// `None` for `raw_stream`: it is found in the code as written, not by a check.
+fn diagnostic(rule: Rule, name: &str) -> Option<Diagnostic> {
+    let id = rule.name();
+    let (message, label, help) = match rule {
+        Rule::ConcurrentSend => (
+            format!("`{name}` is used from a second task or future, or shared"),
+            format!("`{name}` is shared here: two tasks could send on one stream at once"),
+            format!(
+                "a sending half has one owner: fan in through one channel (`tokio::sync::mpsc`) \
+                 to the single task that owns `{name}`"
+            ),
+        ),
+        Rule::ConcurrentRecv => (
+            format!("`{name}` is used from a second task or future, or shared"),
+            format!("`{name}` is shared here: two tasks could receive from one stream at once"),
+            format!(
+                "a receiving half has one owner: read `{name}` in one task and hand the messages \
+                 on (a channel per consumer)"
+            ),
+        ),
+        Rule::UnfinishedSender => (
+            format!("`{name}` may reach this point neither finished nor cancelled (nor handed on)"),
+            format!("`{name}` is dropped here unfinished: the call is reset, never completed"),
+            format!(
+                "end `{name}` on every path that returns normally: `{name}.finish()` (a clean \
+                 half-close) or `{name}.cancel()`; or hand it on (to a task or a helper) to make it theirs"
+            ),
+        ),
+        Rule::UndrainedReceiver => (
+            format!(
+                "`{name}` may reach this point neither read to its end nor cancelled (nor handed on)"
+            ),
+            format!("`{name}` is dropped here undrained: the call's final status is never read"),
+            format!(
+                "`{name}.finish().await?` reads on to the final status, so a trailing error is not \
+                 lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
+            ),
+        ),
+        Rule::IgnoredSendError => (
+            format!("the result of a send on `{name}` is discarded"),
+            "a failed send (the peer left) is ignored here, so the producer keeps going".to_owned(),
+            format!(
+                "stop when the peer is gone: `{name}.send(m).await?`, or \
+                 `if {name}.send(m).await.is_err() {{ break }}`"
+            ),
+        ),
+        Rule::DetachedHalf => (
+            format!("`{name}` is moved into a task whose handle is dropped"),
+            format!("nobody awaits this task, so nobody learns how `{name}` ended"),
+            "keep the `JoinHandle` and `.await` it (or spawn into a `JoinSet`), so the task's \
+             result and the half's end are observed"
+                .to_owned(),
+        ),
+        Rule::ForgottenHalf => (
+            format!("`{name}` is leaked"),
+            format!("`{name}` is never dropped: its call is neither ended nor reset"),
+            format!(
+                "end `{name}` (`finish`, `cancel`) or let it drop; never `mem::forget`, \
+                 `ManuallyDrop` or leak a session half"
+            ),
+        ),
+        Rule::RawStream => return None,
+    };
+    Some(Diagnostic {
+        message: format!("{id}: {message}"),
+        label,
+        help: format!("help: {help}"),
+    })
+}
+
+/// A half type, with the generics its impl declares.
+struct HalfType {
+    generics: TokenStream,
+    ty: TokenStream,
+}
+
+/// The half types a rule of `family` applies to, sending then receiving.
+fn half_types(family: Family) -> (Vec<HalfType>, Vec<HalfType>) {
+    let client = quote!(::tonic_session::client);
+    let server = quote!(::tonic_session::server);
+    let half = |generics, ty| HalfType { generics, ty };
+    let mut sending = vec![
+        half(quote!(<T>), quote!(#client::Sender<T>)),
+        half(quote!(<T, R>), quote!(#client::Upload<T, R>)),
+    ];
+    let mut receiving = vec![half(quote!(<U>), quote!(#client::Receiver<U>))];
+    // Server halves are ended by the `Finished` a handler must return (and a server
+    // receiver needs no drain): the cleanup rules are the client's.
+    if family != Family::Cleanup {
+        sending.push(half(quote!(<T>), quote!(#server::Sender<T>)));
+        receiving.push(half(quote!(<U>), quote!(#server::Receiver<U>)));
+        receiving.push(half(
+            quote!(<U>),
+            quote!(::tonic_session::__private::tonic::Request<#server::Receiver<U>>),
+        ));
+    }
+    (sending, receiving)
+}
+
+/// The check for `binding` at `finding`, unless every rule it could break is allowed.
+pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) -> Option<Stmt> {
+    let (sending_rule, receiving_rule) = rules(finding.family);
+    let sending_rule = sending_rule.filter(|rule| !allowed.allows(*rule));
+    let receiving_rule = receiving_rule.filter(|rule| !allowed.allows(*rule));
+    if sending_rule.is_none() && receiving_rule.is_none() {
         return None;
     }
-    let ident = &binding.ident;
-    let created = ident.span();
-    let name = ident.to_string();
-    let unfinished = format!(
-        "unfinished_sender: `{name}` may reach this point neither finished nor cancelled (nor handed on)"
-    );
-    let unfinished_label =
-        format!("`{name}` is dropped here unfinished: the call is reset, never completed");
-    let unfinished_help = format!(
-        "help: end `{name}` on every path that returns normally: `{name}.finish()` (a clean \
-         half-close) or `{name}.cancel()`; or hand it on (to a task or a helper) to make it theirs"
-    );
-    let undrained = format!(
-        "undrained_receiver: `{name}` may reach this point neither read to its end nor cancelled (nor handed on)"
-    );
-    let undrained_label =
-        format!("`{name}` is dropped here undrained: the call's final status is never read");
-    let undrained_help = format!(
-        "help: `{name}.finish().await?` reads on to the final status, so a trailing error is not \
-         lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
-    );
-    let unfinished_trait = format_ident!("TonicSessionUnfinished", span = created);
-    let undrained_trait = format_ident!("TonicSessionUndrained", span = created);
-    let halves = quote_spanned!(created=> ::tonic_session::client);
-    let sending = check_sending.then(|| {
-        quote_spanned! {created=>
-            trait TonicSessionSendingHalf {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait;
-            }
-            impl<T> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Sender<T>> {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
-            }
-            impl<T, R> TonicSessionSendingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Upload<T, R>> {
-                fn tonic_session_cleanup(&self) where Self: #unfinished_trait {}
-            }
-        }
+    let created = binding.span();
+    let name = binding.to_string();
+    let bound = |rule: Rule| {
+        let camel: String = rule
+            .name()
+            .split('_')
+            .map(|word| word[..1].to_uppercase() + &word[1..])
+            .collect();
+        format_ident!("TonicSession{}", camel, span = created)
+    };
+    // One bound trait per rule (detached_half and forgotten_half serve both arms).
+    let mut rules_used: Vec<Rule> = [sending_rule, receiving_rule]
+        .into_iter()
+        .flatten()
+        .collect();
+    rules_used.dedup();
+    let bounds = rules_used.into_iter().filter_map(|rule| {
+        let Diagnostic {
+            message,
+            label,
+            help,
+        } = diagnostic(rule, &name)?;
+        let bound = bound(rule);
+        Some(quote_spanned! {created=>
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #help)]
+            trait #bound {}
+        })
     });
-    let receiving = check_receiving.then(|| {
-        quote_spanned! {created=>
-            trait TonicSessionReceivingHalf {
-                fn tonic_session_cleanup(&self) where Self: #undrained_trait;
+    let bounds: Vec<TokenStream> = bounds.collect();
+    let (sending_types, receiving_types) = half_types(finding.family);
+    let arm = |rule: Option<Rule>, types: Vec<HalfType>, side: &str| {
+        let bound = bound(rule?);
+        let generics = types.iter().map(|half| &half.generics);
+        let types = types.iter().map(|half| &half.ty);
+        let half_trait = format_ident!("TonicSession{}Half", side, span = created);
+        Some(quote_spanned! {created=>
+            trait #half_trait {
+                fn tonic_session_check(&self) where Self: #bound;
             }
-            impl<U> TonicSessionReceivingHalf for &::tonic_session::__private::Cleanup<'_, #halves::Receiver<U>> {
-                fn tonic_session_cleanup(&self) where Self: #undrained_trait {}
-            }
-        }
-    });
-    let check = quote_spanned! {exit=>
-        (&&::tonic_session::__private::Cleanup(&#ident)).tonic_session_cleanup()
+            #(
+                impl #generics #half_trait for &::tonic_session::__private::RuleCheck<'_, #types> {
+                    fn tonic_session_check(&self) where Self: #bound {}
+                }
+            )*
+        })
+    };
+    let sending = arm(sending_rule, sending_types, "Sending");
+    let receiving = arm(receiving_rule, receiving_types, "Receiving");
+    let check = quote_spanned! {finding.at=>
+        (&&::tonic_session::__private::RuleCheck(&#binding)).tonic_session_check()
     };
     let stmt = quote_spanned! {created=>
         #[allow(non_camel_case_types, dead_code)]
         {
-            #[diagnostic::on_unimplemented(message = #unfinished, label = #unfinished_label, note = #unfinished_help)]
-            trait #unfinished_trait {}
-            #[diagnostic::on_unimplemented(message = #undrained, label = #undrained_label, note = #undrained_help)]
-            trait #undrained_trait {}
+            #(#bounds)*
             #sending
             #receiving
             #[allow(unused_imports)]

@@ -9,10 +9,11 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
-use crate::allow::{self, Allowed};
-use crate::cleanup::Analysis;
+use crate::allow::{self, Allowed, Rule};
+use crate::analysis::{Analysis, Side};
 use crate::client_calls::CallRewriter;
 use crate::errors::Errors;
+use crate::raw_stream;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -64,7 +65,11 @@ fn allowed_or_error(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> All
 
 /// Checks cleanup on the code as written, then turns its calls into sessions.
 fn rewrite(sig: &syn::Signature, body: &mut syn::Block, allowed: Allowed, errors: &mut Errors) {
-    let analysis = Analysis::of_function(&sig.inputs, body, allowed);
+    if !allowed.allows(Rule::RawStream) {
+        let written = quote!(#sig #body);
+        errors.extend(raw_stream::first_mention(&written));
+    }
+    let analysis = Analysis::of_function(&sig.inputs, body, allowed, Side::Client);
     CallRewriter.visit_block_mut(body);
     if let Some(err) = analysis.errors.into_error() {
         errors.push(err);
@@ -110,11 +115,14 @@ mod tests {
         }
         let whole = expand(TokenStream::new(), SAMPLE.parse().expect("tokenizes")).to_string();
         assert!(!whole.contains("compile_error"), "{whole}");
-        // `up` is moved into a task before any return: no check. `tx` leaks on the
+        // `up` is moved into a task before any return, so it does not leak, but
+        // the task's handle is dropped: one detached_half check. `tx` leaks on the
         // `false` arm. So does `rx`: `break 'outer` leaves its `while let` before
         // the end, and the `false` arm returns before the closure that cancels it.
-        let checks = |name: &str| whole.matches(&format!("Cleanup (& {name})")).count();
-        assert_eq!((checks("tx"), checks("rx"), checks("up")), (1, 1, 0));
+        let checks = |name: &str| whole.matches(&format!("RuleCheck (& {name})")).count();
+        assert_eq!((checks("tx"), checks("rx"), checks("up")), (1, 1, 1));
+        assert!(whole.contains("detached_half: `up`"), "{whole}");
+        assert!(!whole.contains("unfinished_sender: `up`"), "{whole}");
         // Plain values cannot be halves: `c` is a closure, `v` a pattern from a
         // call that is not awaited, `client` a parameter of some type `C`.
         assert_eq!((checks("c"), checks("v"), checks("client")), (0, 0, 0));

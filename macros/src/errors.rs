@@ -18,3 +18,9 @@ impl Errors {
         self.0
     }
 }
+
+impl Extend<syn::Error> for Errors {
+    fn extend<I: IntoIterator<Item = syn::Error>>(&mut self, errors: I) {
+        errors.into_iter().for_each(|err| self.push(err));
+    }
+}

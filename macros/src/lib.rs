@@ -3,15 +3,17 @@
 #![forbid(unsafe_code)]
 
 mod allow;
-mod cleanup;
-mod cleanup_check;
+mod analysis;
+mod checks;
 mod client;
 mod client_calls;
 mod errors;
 mod expand;
 mod handler;
 mod method_options;
+mod misuse;
 mod naming;
+mod raw_stream;
 mod service;
 mod types;
 

@@ -9,11 +9,14 @@ use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, ItemImpl};
 
+use crate::allow::{self, Allowed, Rule};
+use crate::analysis::{Analysis, Side};
 use crate::errors::Errors;
 use crate::expand::{self, Body, Form};
 use crate::handler::{self, Classified, Handler, Kind, SelfArg};
 use crate::method_options;
 use crate::naming::Generated;
+use crate::raw_stream;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -100,11 +103,36 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             proc_macro2::Span::call_site(),
         )),
     };
+    let for_all = allowed_or_error(&mut item.attrs, &mut errors);
+    let written_stream_types: Vec<proc_macro2::Ident> = item
+        .items
+        .iter()
+        .filter_map(|impl_item| match impl_item {
+            ImplItem::Type(ty) if ty.ident.to_string().ends_with("Stream") => {
+                Some(ty.ident.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut stream_types = Vec::new();
     for impl_item in std::mem::take(&mut item.items) {
-        let ImplItem::Fn(method) = impl_item else {
-            kept.push(impl_item);
-            continue;
+        let mut method = match impl_item {
+            ImplItem::Fn(method) => method,
+            ImplItem::Type(mut ty) => {
+                let allowed = for_all.with(allowed_or_error(&mut ty.attrs, &mut errors));
+                if ty.ident.to_string().ends_with("Stream") && !allowed.allows(Rule::RawStream) {
+                    stream_types.push(ty.ident.clone());
+                }
+                kept.push(ImplItem::Type(ty));
+                continue;
+            }
+            other => {
+                kept.push(other);
+                continue;
+            }
         };
+        let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut errors));
+        check_rules(&mut method, allowed, &written_stream_types, &mut errors);
         match handler::classify(&method, desugared) {
             Ok(Classified::NotOurs) => {
                 let mut method = method;
@@ -148,20 +176,35 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
     // A hand-written stream type for a session handler would clash with ours: report
     // it and leave it out, so the duplicate does not cascade.
     kept.retain(|impl_item| {
-        let ImplItem::Type(ty) = impl_item else { return true };
+        let ImplItem::Type(ty) = impl_item else {
+            return true;
+        };
         let clash = handlers.iter().find(|(handler, _, _)| {
             handler.kind != Kind::ClientStreaming && handler.stream_type == ty.ident
         });
-        let Some((handler, _, _)) = clash else { return true };
+        let Some((handler, _, _)) = clash else {
+            return true;
+        };
         errors.push(syn::Error::new(
             ty.ident.span(),
             format!(
-                "remove this: #[tonic_session::service] generates `type {}` for the session handler `{}`",
+                "raw_stream: #[tonic_session::service] generates `type {}` for the session handler \
+                 `{}`; remove this one",
                 ty.ident, handler.name
             ),
         ));
+        stream_types.retain(|name| *name != ty.ident);
         false
     });
+    // Any other hand-written response stream belongs to a raw handler.
+    for name in stream_types {
+        errors.push(raw_stream::error(
+            name.span(),
+            &format!("`type {name}` is a hand-written response stream in a session service"),
+            "write the handler with a sending half, `tx: Sender<Resp>`, returning \
+             `Result<Finished, Status>`; the attribute generates this type",
+        ));
+    }
 
     let form = if desugared {
         Form::Desugared
@@ -186,7 +229,12 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             .last()
             .is_some_and(|segment| segment.ident == "async_trait")
     });
-    let async_trait = (!has_async_trait && !desugared && !handlers.is_empty())
+    // tonic's server traits are `#[async_trait]` traits: an impl with `async fn`s
+    // (session handlers or raw ones) needs the attribute, if it is not there yet.
+    let has_async_fn = kept.iter().any(
+        |impl_item| matches!(impl_item, ImplItem::Fn(method) if method.sig.asyncness.is_some()),
+    );
+    let async_trait = (!has_async_trait && !desugared && (!handlers.is_empty() || has_async_fn))
         .then(|| quote!(#[::tonic_session::__private::async_trait]));
 
     let impl_cfgs = cfg_attrs(&item.attrs);
@@ -228,6 +276,42 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         #inherent_impl
     };
     (tokens, errors.into_error())
+}
+
+/// The `#[tonic_session::allow]`s among `attrs`, taken out; malformed ones are reported.
+fn allowed_or_error(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Allowed {
+    allow::take(attrs).unwrap_or_else(|err| {
+        errors.push(err);
+        Allowed::default()
+    })
+}
+
+/// The rules on a method as written: raw streams in it (unless it is the raw handler
+/// of a hand-written stream type, reported at that type), and the use-site rules on
+/// its halves (checks put into its body).
+fn check_rules(
+    method: &mut syn::ImplItemFn,
+    allowed: Allowed,
+    stream_types: &[proc_macro2::Ident],
+    errors: &mut Errors,
+) {
+    let output = method.sig.output.to_token_stream();
+    let returns_stream_type = stream_types.iter().any(|name| {
+        output
+            .clone()
+            .into_iter()
+            .any(|token| *name == token.to_string())
+    });
+    if !allowed.allows(Rule::RawStream) && !returns_stream_type {
+        let sig = &method.sig;
+        let block = &method.block;
+        errors.extend(raw_stream::first_mention(&quote!(#sig #block)));
+    }
+    let analysis =
+        Analysis::of_function(&method.sig.inputs, &mut method.block, allowed, Side::Server);
+    if let Some(err) = analysis.errors.into_error() {
+        errors.push(err);
+    }
 }
 
 /// The `#[cfg(..)]` attributes of an item, to copy onto what

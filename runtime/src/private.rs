@@ -5,6 +5,7 @@ pub use crate::client::classify::{
     SendingCall, SendingUpload, StreamingOutcome, configure, outbound,
 };
 pub use crate::server::entry::{bidi_streaming, client_streaming, server_streaming};
+pub use crate::single_owner::{OneReceiver, OneSender};
 pub use tonic;
 pub use tonic::async_trait;
 
@@ -29,15 +30,15 @@ impl<S: Clone> OwnedService for S {
     }
 }
 
-/// A binding that `#[tonic_session::client]` found may reach a normal exit
-/// unconsumed. The generated code gives client session halves an impl that fails
-/// to compile with the rule's message; every other type gets this no-op.
-pub struct Cleanup<'a, T>(pub &'a T);
+/// A binding the attributes found breaking a rule (or maybe breaking it). The
+/// generated code gives session halves an impl that fails to compile with the
+/// rule's message; every other type gets this no-op.
+pub struct RuleCheck<'a, T>(pub &'a T);
 
 /// The no-op check for anything that is not a session half.
 pub trait NotAHalf {
     /// Nothing to check.
-    fn tonic_session_cleanup(&self) {}
+    fn tonic_session_check(&self) {}
 }
 
-impl<T> NotAHalf for Cleanup<'_, T> {}
+impl<T> NotAHalf for RuleCheck<'_, T> {}
