@@ -21,6 +21,8 @@
 //! }
 //! ```
 //!
+//! The rules, with bad and good examples and how to allow each: [`rules`].
+//!
 //! See [`server`] for the handler shapes and [`service`] for the attribute, and
 //! [`client`](mod@client) for the client halves and [`client`](macro@client) for its
 //! attribute.
@@ -30,6 +32,7 @@
 pub mod client;
 mod deadline;
 mod outbox;
+pub mod rules;
 mod send_error;
 pub mod server;
 mod single_owner;
@@ -135,14 +138,17 @@ pub use tonic_session_macros::service;
 /// ```
 pub use tonic_session_macros::client;
 
-/// An exception to a rule, with its reason, for one binding or one function:
+/// An exception to a rule, with its reason:
 /// `#[tonic_session::allow(unfinished_sender, reason = "..")]`.
 ///
-/// Read by [`#[tonic_session::client]`](macro@client): put it on a `let` inside such
-/// code, on a method of an impl that carries the attribute, or on a function below
-/// the attribute. The reason is required, so a grep for `tonic_session::allow`
-/// lists every exception in a code base with why it was made. Rules:
-/// `unfinished_sender`, `undrained_receiver`.
+/// Read by [`#[tonic_session::client]`](macro@client) and
+/// [`#[tonic_session::service]`](service): put it on a `let` inside such code, on a
+/// function below the attribute, on an impl that carries it, or on a method or an
+/// associated type of such an impl. The reason is required, so a grep for
+/// `tonic_session::allow` lists every exception in a code base with why it was made.
+/// The rules it can name are the error rules of the catalogue, [`rules`]:
+/// `concurrent_send`, `concurrent_recv`, `unfinished_sender`, `undrained_receiver`,
+/// `ignored_send_error`, `detached_half`, `forgotten_half`, `raw_stream`.
 ///
 /// ```no_run
 /// # mod pb { #[derive(Clone)] pub struct Client; impl Client {
