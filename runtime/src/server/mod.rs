@@ -23,6 +23,7 @@ pub use response_stream::ResponseStream;
 pub use sender::{Finished, Sender};
 
 /// The most messages a session holds per direction: one batch queued by the
-/// [`Sender`], one batch being handed to tonic. A sender that gets ahead of the
-/// client waits; it is never buffered without bound.
+/// [`Sender`], one batch being handed to tonic (128 in all, the depth of the
+/// `mpsc::channel(128)` hand-written tonic code uses). A sender that gets ahead of
+/// the client waits; it is never buffered without bound.
 pub const MAX_HELD_MESSAGES: usize = 2 * crate::outbox::BATCH;
