@@ -184,7 +184,7 @@
 //! #[tonic_session::client]
 //! async fn first(mut rx: Receiver<u32>) -> Result<Option<u32>, Status> {
 //!     let first = rx.message().await?;
-//!     rx.finish().await?; // the rest, and the final status
+//!     let _ended = rx.finish().await?; // the rest, and the final status
 //!     Ok(first)
 //! }
 //! ```

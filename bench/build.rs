@@ -1,0 +1,8 @@
+//! Compiles `proto/benchpb.proto` with protox (pure Rust): no `protoc` needed.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=proto");
+    let descriptors = protox::compile(["benchpb.proto"], ["proto"])?;
+    tonic_prost_build::configure().compile_fds(descriptors)?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Build cost: `cargo build` of the example greeter with the attribute
+//! (`examples/src/greeter.rs`) against the same greeter written by hand with raw
+//! tonic (`raw_greeter.rs`).
+//!
+//! Each becomes the only module of a throwaway crate under `target/build-cost/`,
+//! depending on the example crate for the generated protobuf code, pinned by the
+//! workspace's `Cargo.lock` and sharing one target directory, so both build against
+//! the same, already built, dependencies. After a warm-up build, each sample touches
+//! the module and times a non-incremental `cargo build` of that crate alone (the
+//! whole crate: expansion, type checking, codegen); the two crates alternate.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::measure::Mode;
+use crate::repo_root;
+
+/// Median build seconds of each side.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildCost {
+    pub session_seconds: f64,
+    pub raw_seconds: f64,
+    pub samples: usize,
+}
+
+fn write_crate(dir: &Path, name: &str, greeter: &str) -> std::io::Result<()> {
+    let root = repo_root();
+    std::fs::create_dir_all(dir.join("src"))?;
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n\
+         tonic-session = {{ path = {runtime:?} }}\n\
+         tonic-session-examples = {{ path = {examples:?} }}\n\
+         tonic = {{ version = \"0.14\", default-features = false, features = [\"transport\", \"codegen\", \"router\", \"server\"] }}\n\
+         tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"sync\"] }}\n\
+         tokio-stream = \"0.1\"\n\n[workspace]\n",
+        runtime = root.join("runtime"),
+        examples = root.join("examples"),
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "#![allow(dead_code)]\npub use tonic_session_examples::pb;\npub mod greeter;\n",
+    )?;
+    std::fs::write(dir.join("src/greeter.rs"), greeter)?;
+    Ok(())
+}
+
+fn build(dir: &Path, target: &Path) -> Result<f64, Box<dyn std::error::Error>> {
+    // Touching the module makes cargo rebuild this crate (and only it).
+    let module = dir.join("src/greeter.rs");
+    let text = std::fs::read(&module)?;
+    std::fs::write(&module, text)?;
+    let started = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .arg("build")
+        .arg("--quiet")
+        .arg("--offline")
+        .arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        // A whole compile of the crate each time: incremental compilation would
+        // reuse the previous build of an unchanged file and measure nothing.
+        .env("CARGO_INCREMENTAL", "0")
+        .status()?;
+    if !status.success() {
+        return Err(format!("building {} failed", dir.display()).into());
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Builds both sides, alternately; median seconds of each.
+pub fn measure(mode: Mode) -> Result<BuildCost, Box<dyn std::error::Error>> {
+    let root = repo_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let base = target.join("build-cost");
+    let session_dir = base.join("session");
+    let raw_dir = base.join("raw");
+    let session_greeter = std::fs::read_to_string(root.join("examples/src/greeter.rs"))?;
+    write_crate(&session_dir, "build-cost-session", &session_greeter)?;
+    write_crate(&raw_dir, "build-cost-raw", include_str!("raw_greeter.rs"))?;
+    let target = base.join("target");
+    eprintln!("build cost: warming up (dependencies build once)");
+    build(&session_dir, &target)?;
+    build(&raw_dir, &target)?;
+    let samples = if mode == Mode::Quick { 3 } else { 7 };
+    let (mut session, mut raw) = (Vec::new(), Vec::new());
+    for _ in 0..samples {
+        session.push(build(&session_dir, &target)?);
+        raw.push(build(&raw_dir, &target)?);
+    }
+    Ok(BuildCost {
+        session_seconds: median(session),
+        raw_seconds: median(raw),
+        samples,
+    })
+}

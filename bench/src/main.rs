@@ -1,0 +1,98 @@
+//! `cargo run --release -p tonic-session-bench -- [--quick]`: tonic-session against
+//! hand-written tonic, over loopback, in one run, on a multi-thread runtime.
+//!
+//! Every variant runs in interleaved rounds (so a noisy machine hurts all alike);
+//! figures are medians, targets are ratios of medians from the same run. Writes
+//! `target/bench-report.json`; the full mode also writes `BENCHMARKS.md` and
+//! `benchmarks.svg` at the repository root.
+
+mod build_cost;
+mod measure;
+mod raw;
+mod report;
+mod servers;
+mod session;
+mod stall;
+
+// Compiled so it cannot rot: its text is the hand-written side of the build-cost
+// comparison (see `build_cost`).
+#[allow(dead_code)]
+mod raw_greeter;
+
+use std::path::PathBuf;
+
+use crate::measure::{Mode, Results};
+
+mod benchpb {
+    tonic::include_proto!("benchpb");
+}
+pub(crate) use tonic_session_examples::pb;
+
+/// A message of about 16 bytes on the wire.
+pub(crate) fn msg(seq: u64) -> benchpb::Msg {
+    benchpb::Msg {
+        seq,
+        pad: vec![7; 10],
+    }
+}
+
+/// The repository root (this crate is `bench/` in it).
+pub(crate) fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut mode = Mode::Full;
+    let mut build_cost = None;
+    let mut only = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--only" => only = args.next(),
+            "--quick" => mode = Mode::Quick,
+            "--build-cost" => build_cost = Some(true),
+            "--no-build-cost" => build_cost = Some(false),
+            "--help" | "-h" => {
+                println!(
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT]\n  \
+                     --quick: a run within a minute (writes target/bench-report.json only)\n  \
+                     full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
+                     --only TEXT: only the variants whose name contains TEXT, or only `build_cost` (writes no files)"
+                );
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument `{other}` (try --help)").into()),
+        }
+    }
+    let started = std::time::Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    if only.as_deref() == Some("build_cost") {
+        println!("{:?}", build_cost::measure(mode)?);
+        return Ok(());
+    }
+    if let Some(only) = only {
+        let results = runtime.block_on(measure::run(mode, Some(&only)))?;
+        for (variant, samples) in &results.samples {
+            println!(
+                "{variant}: median {:.0}/s over {} rounds",
+                results.median(variant),
+                samples.len()
+            );
+        }
+        return Ok(());
+    }
+    let mut results: Results = runtime.block_on(measure::run(mode, None))?;
+    results.stall = runtime.block_on(stall::measure())?;
+    drop(runtime);
+    if build_cost.unwrap_or(mode == Mode::Full) {
+        results.build_cost = Some(build_cost::measure(mode)?);
+    }
+    results.seconds = started.elapsed().as_secs_f64();
+    report::write(&results, mode)?;
+    Ok(())
+}

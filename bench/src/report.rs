@@ -1,0 +1,254 @@
+//! The report: `target/bench-report.json` always; `BENCHMARKS.md` and
+//! `benchmarks.svg` at the repository root after a full run.
+//!
+//! The plot is a plain SVG bar chart written here: a few dozen lines, where a
+//! plotting crate would add its dependency tree to every workspace build.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::measure::{Mode, Results, VARIANTS};
+use crate::repo_root;
+
+/// The target ratios: (key, numerator, denominator, target).
+const RATIOS: [(&str, &str, &str, f64); 5] = [
+    (
+        "server_stream_inline_vs_async_stream",
+        "server_stream_session_inline",
+        "server_stream_raw_async_stream",
+        1.0,
+    ),
+    (
+        "server_stream_spawned_vs_mpsc",
+        "server_stream_session_spawned",
+        "server_stream_raw_mpsc",
+        1.0,
+    ),
+    (
+        "client_stream_vs_raw",
+        "client_stream_session",
+        "client_stream_raw",
+        1.0,
+    ),
+    (
+        "ping_pong_vs_mpsc",
+        "ping_pong_session",
+        "ping_pong_raw_mpsc",
+        1.0,
+    ),
+    ("unary_attr_vs_plain", "unary_attr", "unary_plain", 1.0),
+];
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+fn json(results: &Results, mode: Mode) -> String {
+    let mut out = String::from("{\n");
+    let _ = writeln!(
+        out,
+        "  \"mode\": \"{}\",",
+        if mode == Mode::Quick { "quick" } else { "full" }
+    );
+    let _ = writeln!(out, "  \"cores\": {},", cores());
+    let _ = writeln!(out, "  \"rounds\": {},", results.rounds);
+    let _ = writeln!(out, "  \"stream_messages\": {},", results.stream_messages);
+    let _ = writeln!(out, "  \"ping_pong_round_trips\": {},", results.ping_pongs);
+    let _ = writeln!(out, "  \"unary_calls\": {},", results.unary_calls);
+    for (key, a, b, _) in RATIOS {
+        let _ = writeln!(out, "  \"{key}\": {:.3},", results.ratio(a, b));
+    }
+    out.push_str("  \"medians_per_second\": {\n");
+    let medians: Vec<String> = VARIANTS
+        .iter()
+        .map(|variant| format!("    \"{variant}\": {:.0}", results.median(variant)))
+        .collect();
+    out.push_str(&medians.join(",\n"));
+    out.push_str("\n  },\n");
+    let stall = results.stall;
+    let _ = writeln!(
+        out,
+        "  \"stalled_reader_sent\": {{ \"raw_mpsc_128\": {}, \"session_spawned\": {}, \"session_inline\": {}, \"session_bound\": {} }},",
+        stall.raw_mpsc_sent,
+        stall.session_spawned_sent,
+        stall.session_inline_sent,
+        stall.session_bound
+    );
+    match results.build_cost {
+        Some(cost) => {
+            let _ = writeln!(
+                out,
+                "  \"build_seconds\": {{ \"attr\": {:.2}, \"hand_written\": {:.2} }},\n  \"build_attr_vs_hand_written\": {:.3},",
+                cost.session_seconds,
+                cost.raw_seconds,
+                cost.session_seconds / cost.raw_seconds
+            );
+        }
+        None => out.push_str("  \"build_attr_vs_hand_written\": null,\n"),
+    }
+    let _ = writeln!(out, "  \"seconds\": {:.1}", results.seconds);
+    out.push_str("}\n");
+    out
+}
+
+fn markdown(results: &Results) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# Benchmarks\n\nWritten by `cargo run --release -p tonic-session-bench` (the full mode); \
+         `-- --quick` runs in under a minute. Loopback, a multi-thread tokio runtime, server and \
+         client in one process. Each variant ran in interleaved rounds; figures are medians; \
+         ratios are of medians from the same run (higher is better for the session side).\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "Machine: {} cores. Rounds: {}. Streams: {} messages of ~16 bytes; ping-pong: {} \
+         sequential round trips; unary: {} sequential calls. Run time: {:.0} s.\n",
+        cores(),
+        results.rounds,
+        results.stream_messages,
+        results.ping_pongs,
+        results.unary_calls,
+        results.seconds
+    );
+    out.push_str("| ratio | session / raw | target |\n|---|---|---|\n");
+    for (key, a, b, target) in RATIOS {
+        let ratio = results.ratio(a, b);
+        let verdict = if ratio >= target { "met" } else { "missed" };
+        let _ = writeln!(out, "| `{key}` | {ratio:.2} | >= {target:.2} ({verdict}) |");
+    }
+    if let Some(cost) = results.build_cost {
+        let ratio = cost.session_seconds / cost.raw_seconds;
+        let verdict = if ratio <= 1.10 { "met" } else { "missed" };
+        let _ = writeln!(
+            out,
+            "| `build_attr_vs_hand_written` | {ratio:.2} ({:.2} s vs {:.2} s, median of {}) | <= 1.10 ({verdict}) |",
+            cost.session_seconds, cost.raw_seconds, cost.samples
+        );
+    }
+    out.push_str("\n| variant | median per second |\n|---|---|\n");
+    for variant in VARIANTS {
+        let _ = writeln!(out, "| `{variant}` | {:.0} |", results.median(variant));
+    }
+    let stall = results.stall;
+    let _ = writeln!(
+        out,
+        "\nStalled reader: a handler called as tonic calls it, its response stream kept and never \
+         polled (the transport stopped taking data). Messages the producer got to send before the \
+         server's own plumbing held it back (over a real connection, HTTP/2 buffers add the same \
+         amount to both):\n\n\
+         | server | messages sent |\n|---|---|\n\
+         | raw, spawn + `mpsc::channel(128)` | {} |\n\
+         | session, sending half in a spawned task | {} |\n\
+         | session, sending from the body | {} |\n\
+         | session bound (`MAX_HELD_MESSAGES`) | {} |\n",
+        stall.raw_mpsc_sent,
+        stall.session_spawned_sent,
+        stall.session_inline_sent,
+        stall.session_bound
+    );
+    out.push_str("![messages per second per variant](benchmarks.svg)\n");
+    out
+}
+
+fn svg(results: &Results) -> String {
+    let (bar, gap, left, width) = (22.0, 8.0, 260.0, 420.0);
+    let height = VARIANTS.len() as f64 * (bar + gap) + 50.0;
+    let max = VARIANTS
+        .iter()
+        .map(|variant| results.median(variant))
+        .filter(|value| value.is_finite())
+        .fold(1.0, f64::max);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <text x=\"10\" y=\"18\" font-size=\"14\">median messages (calls) per second; grey: hand-written tonic, blue: tonic-session</text>\n",
+        left + width + 120.0
+    );
+    for (index, variant) in VARIANTS.iter().enumerate() {
+        let value = results.median(variant);
+        let y = 30.0 + index as f64 * (bar + gap);
+        let length = if value.is_finite() {
+            value / max * width
+        } else {
+            0.0
+        };
+        let colour = if variant.contains("session") || variant.ends_with("attr") {
+            "#2f7ed8"
+        } else {
+            "#999999"
+        };
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{variant}</text>\n\
+             <rect x=\"{left}\" y=\"{y}\" width=\"{length:.1}\" height=\"{bar}\" fill=\"{colour}\"/>\n\
+             <text x=\"{:.1}\" y=\"{}\">{value:.0}</text>",
+            left - 8.0,
+            y + bar * 0.7,
+            left + length + 6.0,
+            y + bar * 0.7
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// Prints the summary and writes the files of `mode`.
+pub fn write(results: &Results, mode: Mode) -> std::io::Result<()> {
+    let report = target_dir().join("bench-report.json");
+    std::fs::create_dir_all(target_dir())?;
+    std::fs::write(&report, json(results, mode))?;
+    println!("{}", markdown(results));
+    println!("wrote {}", report.display());
+    if mode == Mode::Full {
+        std::fs::write(repo_root().join("BENCHMARKS.md"), markdown(results))?;
+        std::fs::write(repo_root().join("benchmarks.svg"), svg(results))?;
+        println!("wrote BENCHMARKS.md and benchmarks.svg");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_has_every_key_the_issue_names_with_the_right_ratio() {
+        let mut results = Results::default();
+        for (index, variant) in VARIANTS.iter().enumerate() {
+            // Three samples; the median is the middle one.
+            let base = (index + 1) as f64 * 100.0;
+            results
+                .samples
+                .insert(variant, vec![base * 3.0, base, base * 2.0]);
+        }
+        let json = json(&results, Mode::Quick);
+        for key in [
+            "server_stream_inline_vs_async_stream",
+            "server_stream_spawned_vs_mpsc",
+            "client_stream_vs_raw",
+            "ping_pong_vs_mpsc",
+            "unary_attr_vs_plain",
+            "medians_per_second",
+            "cores",
+            "stalled_reader_sent",
+        ] {
+            assert!(
+                json.contains(&format!("\"{key}\"")),
+                "{key} missing from {json}"
+            );
+        }
+        // Inline is variant 4 (median 800), async_stream variant 2 (median 400).
+        assert!(
+            json.contains("\"server_stream_inline_vs_async_stream\": 2.000"),
+            "{json}"
+        );
+        assert!(json.contains("\"server_stream_raw_mpsc\": 200"), "{json}");
+        assert!(markdown(&results).contains("| `unary_attr_vs_plain` | 1.10 | >= 1.00 (met) |"));
+        assert!(svg(&results).starts_with("<svg"));
+    }
+}

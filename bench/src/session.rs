@@ -1,0 +1,112 @@
+//! The same service and clients, written with tonic-session.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+use tonic_session::server::{Finished, Receiver, Sender};
+
+use crate::benchpb::bench_client::BenchClient;
+use crate::benchpb::bench_server::Bench;
+use crate::benchpb::{Msg, Plan, Variant};
+use crate::msg;
+
+/// The session service; `sent` counts the messages of `counted` plans.
+#[derive(Clone, Default)]
+pub struct SessionBench {
+    pub sent: Arc<AtomicU64>,
+}
+
+async fn produce(tx: &mut Sender<Msg>, count: u64, sent: Option<&AtomicU64>) -> Result<(), Status> {
+    for seq in 0..count {
+        tx.send(msg(seq)).await?;
+        if let Some(sent) = sent {
+            sent.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
+
+#[tonic_session::service]
+impl Bench for SessionBench {
+    async fn unary(&self, request: Request<Msg>) -> Result<Response<Msg>, Status> {
+        Ok(Response::new(request.into_inner()))
+    }
+
+    async fn produce(
+        &self,
+        request: Request<Plan>,
+        mut tx: Sender<Msg>,
+    ) -> Result<Finished, Status> {
+        let plan = request.into_inner();
+        let sent = plan.counted.then(|| self.sent.clone());
+        match plan.variant() {
+            Variant::Inline => {
+                produce(&mut tx, plan.count, sent.as_deref()).await?;
+                Ok(tx.finish())
+            }
+            Variant::Spawned => {
+                let task = tokio::spawn(async move {
+                    produce(&mut tx, plan.count, sent.as_deref()).await?;
+                    Ok(tx.finish())
+                });
+                task.await
+                    .map_err(|err| Status::internal(err.to_string()))?
+            }
+            other => Err(Status::invalid_argument(format!(
+                "{other:?} is a raw variant"
+            ))),
+        }
+    }
+
+    async fn consume(&self, request: Request<Receiver<Msg>>) -> Result<Response<Plan>, Status> {
+        let mut rx = request.into_inner();
+        let mut count = 0;
+        while rx.message().await?.is_some() {
+            count += 1;
+        }
+        Ok(Response::new(Plan {
+            count,
+            ..Plan::default()
+        }))
+    }
+
+    async fn ping_pong(
+        &self,
+        request: Request<Receiver<Msg>>,
+        mut tx: Sender<Msg>,
+    ) -> Result<Finished, Status> {
+        let mut rx = request.into_inner();
+        while let Some(ping) = rx.message().await? {
+            tx.send(ping).await?;
+        }
+        Ok(tx.finish())
+    }
+}
+
+/// Client streaming with an upload half.
+#[tonic_session::client]
+pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64, Status> {
+    let mut upload = client.consume(..).await?;
+    for seq in 0..count {
+        upload.send(msg(seq)).await?;
+    }
+    Ok(upload.finish().await?.into_inner().count)
+}
+
+/// Sequential round trips on a bidi session.
+#[tonic_session::client]
+pub async fn ping_pong(client: &mut BenchClient<Channel>, rounds: u64) -> Result<u64, Status> {
+    let (mut tx, mut rx) = client.ping_pong(..).await?;
+    for seq in 0..rounds {
+        tx.send(msg(seq)).await?;
+        match rx.message().await? {
+            Some(pong) if pong.seq == seq => {}
+            other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+        }
+    }
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await?;
+    Ok(rounds)
+}
