@@ -13,6 +13,8 @@ mod handler;
 mod method_options;
 mod misuse;
 mod naming;
+#[cfg(test)]
+mod never_panics;
 mod raw_stream;
 mod service;
 mod types;
