@@ -147,6 +147,14 @@ fn parse(attr: &Attribute) -> syn::Result<Allowed> {
     Ok(allowed)
 }
 
+/// Like [`take`], reporting malformed allows into `errors` (they allow nothing).
+pub(crate) fn take_reporting(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Allowed {
+    take(attrs).unwrap_or_else(|err| {
+        errors.push(err);
+        Allowed::default()
+    })
+}
+
 /// The error of a `#[tonic_session::allow]` that no checking attribute consumed.
 pub(crate) fn misplaced(span: Span) -> syn::Error {
     syn::Error::new(

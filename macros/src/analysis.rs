@@ -517,15 +517,7 @@ impl Analysis {
         {
             self.report(id, Family::IgnoredSend, value.span());
         }
-        let spawned = match value {
-            Expr::Call(call) if misuse::is_spawn(call) => Some(call),
-            Expr::Call(call) if call.args.len() == 1 && is_drop(call) => match call.args.first() {
-                Some(Expr::Call(inner)) if misuse::is_spawn(inner) => Some(inner),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(call) = spawned {
+        if let Some(call) = misuse::discarded_spawn(value) {
             let tokens = quote::ToTokens::to_token_stream(&call.args);
             for (id, span) in self.mentioned(&tokens, &[]) {
                 self.report(id, Family::Detached, span);
@@ -538,10 +530,7 @@ impl Analysis {
         let mut inserts = Inserts::default();
         for (index, stmt) in block.stmts.iter_mut().enumerate() {
             let allowed = match stmt {
-                Stmt::Local(local) => allow::take(&mut local.attrs).unwrap_or_else(|err| {
-                    self.errors.push(err);
-                    Allowed::default()
-                }),
+                Stmt::Local(local) => allow::take_reporting(&mut local.attrs, &mut self.errors),
                 _ => Allowed::default(),
             };
             self.stmts.push(StmtFrame {
@@ -1032,11 +1021,6 @@ fn bare_ident(expr: &Expr) -> Option<String> {
         Expr::Paren(paren) => bare_ident(&paren.expr),
         _ => None,
     }
-}
-
-/// `drop(..)`, `mem::drop(..)`.
-fn is_drop(call: &syn::ExprCall) -> bool {
-    matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "drop"))
 }
 
 /// `Err(..)` (or `Err(..).into()`-free forms): a value that makes the path an

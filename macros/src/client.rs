@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
-use crate::allow::{self, Allowed, Rule};
+use crate::allow::{self, Allowed};
 use crate::analysis::{Analysis, Side};
 use crate::client_calls::CallRewriter;
 use crate::errors::Errors;
@@ -28,14 +28,15 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     match &mut item {
         Item::Fn(function) => {
-            let allowed = allowed_or_error(&mut function.attrs, &mut errors);
+            let allowed = allow::take_reporting(&mut function.attrs, &mut errors);
             rewrite(&function.sig, &mut function.block, allowed, &mut errors);
         }
         Item::Impl(block) => {
-            let for_all = allowed_or_error(&mut block.attrs, &mut errors);
+            let for_all = allow::take_reporting(&mut block.attrs, &mut errors);
             for member in &mut block.items {
                 if let ImplItem::Fn(method) = member {
-                    let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut errors));
+                    let allowed =
+                        for_all.with(allow::take_reporting(&mut method.attrs, &mut errors));
                     rewrite(&method.sig, &mut method.block, allowed, &mut errors);
                 }
             }
@@ -55,20 +56,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
-/// The `#[tonic_session::allow]`s among `attrs`, taken out; malformed ones are reported.
-fn allowed_or_error(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> Allowed {
-    allow::take(attrs).unwrap_or_else(|err| {
-        errors.push(err);
-        Allowed::default()
-    })
-}
-
 /// Checks cleanup on the code as written, then turns its calls into sessions.
 fn rewrite(sig: &syn::Signature, body: &mut syn::Block, allowed: Allowed, errors: &mut Errors) {
-    if !allowed.allows(Rule::RawStream) {
-        let written = quote!(#sig #body);
-        errors.extend(raw_stream::first_mention(&written));
-    }
+    errors.extend(raw_stream::check(sig, body, allowed));
     let analysis = Analysis::of_function(&sig.inputs, body, allowed, Side::Client);
     CallRewriter.visit_block_mut(body);
     if let Some(err) = analysis.errors.into_error() {

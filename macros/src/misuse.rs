@@ -65,13 +65,27 @@ pub(crate) fn discarded_send(expr: &Expr) -> Option<&Expr> {
         }
         Expr::Await(awaited) => discarded_send(&awaited.base),
         Expr::Paren(paren) => discarded_send(&paren.expr),
-        Expr::Call(call)
-            if path_tail(call).is_some_and(|(_, last)| last == "drop") && call.args.len() == 1 =>
-        {
-            call.args.first().and_then(discarded_send)
-        }
+        Expr::Call(call) if is_drop(call) => call.args.first().and_then(discarded_send),
         _ => None,
     }
+}
+
+/// For a statement whose value is thrown away: the spawn call whose handle that is
+/// (`tokio::spawn(..);`, `drop(tokio::spawn(..))`).
+pub(crate) fn discarded_spawn(expr: &Expr) -> Option<&ExprCall> {
+    match expr {
+        Expr::Call(call) if is_spawn(call) => Some(call),
+        Expr::Call(call) if is_drop(call) => match call.args.first() {
+            Some(Expr::Call(inner)) if is_spawn(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `drop(x)`, `mem::drop(x)`.
+fn is_drop(call: &ExprCall) -> bool {
+    call.args.len() == 1 && path_tail(call).is_some_and(|(_, last)| last == "drop")
 }
 
 /// Whether a `let` pattern throws its value away: `_`, or a name starting with `_`.
@@ -199,5 +213,7 @@ mod tests {
             assert!(discarded_send(&expr(discarded)).is_some(), "{discarded}");
         }
         assert!(discarded_send(&expr("tx.send(m).await?")).is_none());
+        assert!(discarded_spawn(&expr("drop(tokio::spawn(f))")).is_some());
+        assert!(discarded_spawn(&expr("drop(handle)")).is_none());
     }
 }

@@ -103,7 +103,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             proc_macro2::Span::call_site(),
         )),
     };
-    let for_all = allowed_or_error(&mut item.attrs, &mut errors);
+    let for_all = allow::take_reporting(&mut item.attrs, &mut errors);
     let written_stream_types: Vec<proc_macro2::Ident> = item
         .items
         .iter()
@@ -119,7 +119,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         let mut method = match impl_item {
             ImplItem::Fn(method) => method,
             ImplItem::Type(mut ty) => {
-                let allowed = for_all.with(allowed_or_error(&mut ty.attrs, &mut errors));
+                let allowed = for_all.with(allow::take_reporting(&mut ty.attrs, &mut errors));
                 if ty.ident.to_string().ends_with("Stream") && !allowed.allows(Rule::RawStream) {
                     stream_types.push(ty.ident.clone());
                 }
@@ -131,7 +131,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                 continue;
             }
         };
-        let allowed = for_all.with(allowed_or_error(&mut method.attrs, &mut errors));
+        let allowed = for_all.with(allow::take_reporting(&mut method.attrs, &mut errors));
         check_rules(&mut method, allowed, &written_stream_types, &mut errors);
         match handler::classify(&method, desugared) {
             Ok(Classified::NotOurs) => {
@@ -278,14 +278,6 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
     (tokens, errors.into_error())
 }
 
-/// The `#[tonic_session::allow]`s among `attrs`, taken out; malformed ones are reported.
-fn allowed_or_error(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Allowed {
-    allow::take(attrs).unwrap_or_else(|err| {
-        errors.push(err);
-        Allowed::default()
-    })
-}
-
 /// The rules on a method as written: raw streams in it (unless it is the raw handler
 /// of a hand-written stream type, reported at that type), and the use-site rules on
 /// its halves (checks put into its body).
@@ -302,10 +294,8 @@ fn check_rules(
             .into_iter()
             .any(|token| *name == token.to_string())
     });
-    if !allowed.allows(Rule::RawStream) && !returns_stream_type {
-        let sig = &method.sig;
-        let block = &method.block;
-        errors.extend(raw_stream::first_mention(&quote!(#sig #block)));
+    if !returns_stream_type {
+        errors.extend(raw_stream::check(&method.sig, &method.block, allowed));
     }
     let analysis =
         Analysis::of_function(&method.sig.inputs, &mut method.block, allowed, Side::Server);
