@@ -60,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
-                     --only TEXT: only the variants whose name contains TEXT, or only `build_cost` (writes no files)"
+                     --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)"
                 );
                 return Ok(());
             }

@@ -182,7 +182,7 @@ pub async fn run(mode: Mode, only: Option<&str>) -> Result<Results, Box<dyn std:
             order.reverse();
         }
         for variant in order {
-            if only.is_some_and(|only| !variant.contains(only)) {
+            if only.is_some_and(|only| !only.split(',').any(|part| variant.contains(part))) {
                 continue;
             }
             let per_second = sample(&mut servers, variant, &sizes).await?;

@@ -31,6 +31,7 @@
 
 pub mod client;
 mod deadline;
+mod inline_stage;
 mod outbox;
 pub mod rules;
 mod send_error;

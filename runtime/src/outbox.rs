@@ -5,7 +5,8 @@
 //! One mutex guards everything; each side takes it once per operation. The stream
 //! takes a whole batch at a time (a buffer swap), so the per-message cost is one lock
 //! in `send`. Wakers are only registered by a side that is about to return `Pending`,
-//! so a handler that sends from the stream's own task never wakes itself.
+//! so a handler that sends from the stream's own task never wakes itself, and such a
+//! handler skips the lock altogether (`inline_stage`).
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -44,6 +45,12 @@ struct State<T> {
     closed: bool,
     /// A receive on the request stream asked for the headers to go out.
     commit_requested: bool,
+    /// Body polls so far (see `inline_stage`): the generation of the current one.
+    polls: u64,
+    /// The last body poll whose staged messages were gathered into a batch.
+    gathered: u64,
+    /// The sending half is parked until there is room.
+    room_wanted: bool,
     headers: Headers,
     /// The sending half, waiting for room or for `closed`.
     producer: Option<Waker>,
@@ -60,6 +67,8 @@ pub(crate) struct Outbox<T> {
 pub(crate) struct Snapshot {
     pub(crate) sender: SenderState,
     pub(crate) commit_requested: bool,
+    /// The generation of the body poll about to start (see `inline_stage`).
+    pub(crate) generation: u64,
 }
 
 impl<T> Outbox<T> {
@@ -70,6 +79,9 @@ impl<T> Outbox<T> {
                 sender: SenderState::Open,
                 closed: false,
                 commit_requested: false,
+                polls: 0,
+                gathered: 0,
+                room_wanted: false,
                 headers: Headers::Pending(MetadataMap::new()),
                 producer: None,
                 consumer: None,
@@ -85,31 +97,42 @@ impl<T> Outbox<T> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues `message` if there is room. Gives it back when the stream is gone.
+    /// The address that identifies this outbox to `inline_stage`.
+    pub(crate) fn address(&self) -> usize {
+        std::ptr::from_ref(self).addr()
+    }
+
+    /// Queues `message` if there is room, and returns the generation of the body poll
+    /// it was queued in. `staged_in` is the sender's last staged body poll: its
+    /// messages go first, so this waits until they are gathered. Gives the message
+    /// back when the stream is gone.
     pub(crate) fn poll_push(
         &self,
         message: &mut Option<T>,
+        staged_in: u64,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<(), T>> {
+    ) -> Poll<Result<u64, T>> {
         let mut state = self.lock();
         let Some(msg) = message.take() else {
-            return Poll::Ready(Ok(()));
+            return Poll::Ready(Ok(state.polls));
         };
         if state.closed {
             return Poll::Ready(Err(msg));
         }
-        if state.queue.len() >= BATCH {
+        if state.queue.len() >= BATCH || staged_in > state.gathered {
             *message = Some(msg);
+            state.room_wanted = true;
             register(&mut state.producer, cx.waker());
             return Poll::Pending;
         }
         state.queue.push_back(msg);
+        let queued_in = state.polls;
         let consumer = state.consumer.take();
         drop(state);
         if let Some(waker) = consumer {
             waker.wake();
         }
-        Poll::Ready(Ok(()))
+        Poll::Ready(Ok(queued_in))
     }
 
     /// Resolves once the response stream is gone.
@@ -171,30 +194,55 @@ impl<T> Outbox<T> {
         }
     }
 
-    /// Moves every queued message into `into` (which must be empty) and reports the
+    /// Moves every queued message into `into` (which must be empty), then the
+    /// messages `staged` during the body poll that just ended, if any, and reports the
     /// sender's state. `waker` is the response side's; with `park`, it is registered
     /// when nothing was queued, so a later push, end or commit request wakes it;
-    /// without, any registration is cleared (the caller is about to poll the handler
-    /// on its own task, so pushes made there need no wake-up).
-    pub(crate) fn take(&self, into: &mut VecDeque<T>, waker: &Waker, park: bool) -> Snapshot {
+    /// without, any registration is cleared and a new body poll begins: the caller is
+    /// about to poll the handler on its own task, so pushes made there need no wake-up.
+    pub(crate) fn take(
+        &self,
+        into: &mut VecDeque<T>,
+        staged: Option<&mut VecDeque<T>>,
+        waker: &Waker,
+        park: bool,
+    ) -> Snapshot {
         debug_assert!(into.is_empty());
         let mut state = self.lock();
-        let was_full = state.queue.len() >= BATCH;
         std::mem::swap(&mut state.queue, into);
+        if let Some(staged) = staged {
+            // Within one poll a sender switches paths only after its staged messages
+            // are gathered (`staged_in`) or from the queue to the stage (never in the
+            // same poll), so queued ones are the older.
+            if into.is_empty() {
+                std::mem::swap(into, staged);
+            } else {
+                into.extend(staged.drain(..));
+            }
+            state.gathered = state.polls;
+        }
         if park && into.is_empty() {
             register(&mut state.consumer, waker);
         } else {
             state.consumer = None;
         }
+        if !park {
+            state.polls += 1;
+        }
         // A producer parked with our own waker is the handler body on our task: we
         // poll it when this batch is out, so waking it would be a self-wake.
+        let room_made = state.room_wanted && !into.is_empty();
         let producer = match &state.producer {
-            Some(parked) if was_full && !parked.will_wake(waker) => state.producer.take(),
+            Some(parked) if room_made && !parked.will_wake(waker) => state.producer.take(),
             _ => None,
         };
+        if room_made {
+            state.room_wanted = false;
+        }
         let snapshot = Snapshot {
             sender: state.sender,
             commit_requested: state.commit_requested,
+            generation: state.polls,
         };
         drop(state);
         if let Some(producer) = producer {

@@ -55,8 +55,10 @@ impl<T> Outgoing<T> {
 
     pub(crate) async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
         let mut message = Some(message);
-        poll_fn(|cx| self.outbox.poll_push(&mut message, cx))
+        // Nothing stages for a request stream: hyper polls it on the connection's task.
+        poll_fn(|cx| self.outbox.poll_push(&mut message, 0, cx))
             .await
+            .map(drop)
             .map_err(SendError)
     }
 

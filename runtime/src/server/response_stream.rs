@@ -17,6 +17,7 @@ use tonic::{Response, Status};
 use super::caught::poll_caught;
 use super::sender::Finished;
 use crate::deadline::{self, RequestDeadline};
+use crate::inline_stage::Stage;
 use crate::outbox::{Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
@@ -35,6 +36,8 @@ pub struct ResponseStream<T> {
     outcome: Option<Result<(), Status>>,
     /// Messages taken from the outbox, not yet yielded.
     ready: VecDeque<T>,
+    /// The buffer lent to the body while it is polled, for sends without a lock.
+    stage: Stage<T>,
     /// The end, once decided: `None` for a clean end, or the error status.
     end: Option<Option<Status>>,
     /// The end has been yielded.
@@ -56,13 +59,14 @@ enum Progress {
     End,
 }
 
-impl<T> ResponseStream<T> {
+impl<T: Send + 'static> ResponseStream<T> {
     fn new(outbox: Arc<Outbox<T>>, body: HandlerBody, deadline: Option<RequestDeadline>) -> Self {
         ResponseStream {
             outbox,
             body: Some(body),
             outcome: None,
             ready: VecDeque::new(),
+            stage: Stage::new(),
             end: None,
             done: false,
             deadline: deadline.map(|RequestDeadline(at)| Box::pin(sleep_until(at))),
@@ -86,17 +90,29 @@ impl<T> ResponseStream<T> {
             self.outbox.close();
             return Poll::Ready(Progress::End);
         }
-        let snapshot = self.outbox.take(&mut self.ready, cx.waker(), false);
+        let snapshot = self.outbox.take(&mut self.ready, None, cx.waker(), false);
         if let Some(progress) = self.progress(&snapshot, header_phase) {
             return Poll::Ready(progress);
         }
-        if let Some(body) = self.body.as_mut()
-            && let Poll::Ready(result) = poll_caught(body.as_mut(), cx)
-        {
-            self.body = None;
-            self.outcome = Some(result.and_then(|returned| returned.map(drop)));
+        let mut staged = None;
+        if let Some(body) = self.body.as_mut() {
+            let (polled, gathered) =
+                self.stage
+                    .lend(self.outbox.address(), snapshot.generation, || {
+                        poll_caught(body.as_mut(), cx)
+                    });
+            if let Poll::Ready(result) = polled {
+                self.body = None;
+                self.outcome = Some(result.and_then(|returned| returned.map(drop)));
+            }
+            if let Some(parked) = gathered.parked
+                && !parked.will_wake(cx.waker())
+            {
+                parked.wake();
+            }
+            staged = Some(gathered.staged);
         }
-        let snapshot = self.outbox.take(&mut self.ready, cx.waker(), true);
+        let snapshot = self.outbox.take(&mut self.ready, staged, cx.waker(), true);
         match self.progress(&snapshot, header_phase) {
             Some(progress) => Poll::Ready(progress),
             None => Poll::Pending,
@@ -137,7 +153,7 @@ impl<T> ResponseStream<T> {
     }
 }
 
-impl<T> Stream for ResponseStream<T> {
+impl<T: Send + 'static> Stream for ResponseStream<T> {
     type Item = Result<T, Status>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -174,7 +190,7 @@ impl<T> fmt::Debug for ResponseStream<T> {
 }
 
 /// Drives `body` until the headers can go out, then hands tonic the response.
-pub(crate) async fn respond<T>(
+pub(crate) async fn respond<T: Send + 'static>(
     outbox: Arc<Outbox<T>>,
     body: HandlerBody,
     deadline: Option<RequestDeadline>,

@@ -3,9 +3,11 @@
 use std::fmt;
 use std::future::poll_fn;
 use std::sync::Arc;
+use std::task::{Poll, ready};
 
 use tonic::metadata::MetadataMap;
 
+use crate::inline_stage;
 use crate::outbox::{Outbox, SenderState};
 use crate::send_error::SendError;
 
@@ -38,6 +40,10 @@ use crate::send_error::SendError;
 pub struct Sender<T> {
     outbox: Arc<Outbox<T>>,
     finished: bool,
+    /// The body poll of the last message queued through the outbox's lock.
+    queued_in: u64,
+    /// The body poll of the last message staged without it (see `inline_stage`).
+    staged_in: u64,
 }
 
 /// Proof that a server stream was finished cleanly; only [`Sender::finish`] makes one.
@@ -50,23 +56,39 @@ pub struct Finished {
     _private: (),
 }
 
-impl<T> Sender<T> {
-    pub(crate) fn new(outbox: Arc<Outbox<T>>) -> Self {
-        Sender {
-            outbox,
-            finished: false,
-        }
-    }
-
+impl<T: Send + 'static> Sender<T> {
     /// Sends one message, waiting while the session's small buffer is full.
     ///
     /// Returns an error, with the message, once the client has gone away or the RPC
     /// has ended: a producer that propagates it with `?` stops promptly.
     pub async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
         let mut message = Some(message);
-        poll_fn(|cx| self.outbox.poll_push(&mut message, cx))
-            .await
-            .map_err(SendError)
+        poll_fn(|cx| {
+            let address = self.outbox.address();
+            match inline_stage::push(address, self.queued_in, &mut message, cx) {
+                Some(Poll::Ready(staged_in)) => {
+                    self.staged_in = staged_in;
+                    return Poll::Ready(Ok(()));
+                }
+                Some(Poll::Pending) => return Poll::Pending,
+                None => {}
+            }
+            let pushed = ready!(self.outbox.poll_push(&mut message, self.staged_in, cx));
+            self.queued_in = pushed.map_err(SendError)?;
+            Poll::Ready(Ok(()))
+        })
+        .await
+    }
+}
+
+impl<T> Sender<T> {
+    pub(crate) fn new(outbox: Arc<Outbox<T>>) -> Self {
+        Sender {
+            outbox,
+            finished: false,
+            queued_in: 0,
+            staged_in: 0,
+        }
     }
 
     /// Ends the stream cleanly: the client sees every message sent, then status OK.

@@ -1,0 +1,80 @@
+//! Order across the two send paths: a handler body sending inline stages its
+//! messages without a lock; a sender on another thread queues them under the lock.
+//! One sender moving between the two must still deliver in the order it sent.
+
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_core::Stream;
+use tokio::sync::oneshot;
+use tonic::Status;
+use tonic_session::server::{ResponseStream, Sender};
+
+/// Everything the stream yields, then its end.
+async fn read_all(mut stream: ResponseStream<u32>) -> (Vec<u32>, Option<Status>) {
+    let mut seen = Vec::new();
+    loop {
+        match poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+            Some(Ok(message)) => seen.push(message),
+            Some(Err(status)) => return (seen, Some(status)),
+            None => return (seen, None),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_handed_to_another_thread_mid_poll_keeps_its_order() {
+    let runtime = tokio::runtime::Handle::current();
+    let response = tonic_session::__private::server_streaming(
+        tonic::Request::new(()),
+        move |_request, mut tx: Sender<u32>| async move {
+            // Staged: this body is polled by its own response stream.
+            tx.send(0).await?;
+            tx.send(1).await?;
+            let (back, returned) = oneshot::channel();
+            std::thread::spawn(move || {
+                // Another thread, while the body's poll (below) is still running:
+                // these must wait until 0 and 1 are gathered, not overtake them.
+                runtime.block_on(async {
+                    for i in 2..5 {
+                        tx.send(i).await.expect("the stream is open");
+                    }
+                });
+                let _ = back.send(tx);
+            });
+            // Keep the poll that staged 0 and 1 running while the thread sends.
+            std::thread::sleep(Duration::from_millis(50));
+            let mut tx = returned
+                .await
+                .map_err(|_| Status::internal("thread gone"))?;
+            // Back on the body: staged again, after what the thread queued.
+            tx.send(5).await?;
+            Ok(tx.finish())
+        },
+    )
+    .await
+    .expect("headers");
+    let (seen, end) = read_all(response.into_inner()).await;
+    assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+    assert!(end.is_none(), "a clean end, got {end:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inline_sender_yields_to_the_encoder_in_small_batches() {
+    // 1,000 messages from the body: all arrive, in order, then a clean end.
+    let response = tonic_session::__private::server_streaming(
+        tonic::Request::new(()),
+        |_request, mut tx: Sender<u32>| async move {
+            for i in 0..1000 {
+                tx.send(i).await?;
+            }
+            Ok(tx.finish())
+        },
+    )
+    .await
+    .expect("headers");
+    let (seen, end) = read_all(response.into_inner()).await;
+    assert_eq!(seen, (0..1000).collect::<Vec<_>>());
+    assert!(end.is_none(), "a clean end, got {end:?}");
+}
