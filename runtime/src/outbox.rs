@@ -276,10 +276,19 @@ fn register(slot: &mut Option<Waker>, waker: &Waker) {
 pub(crate) trait Closable: Send + Sync {
     /// The call is over: refuse further messages.
     fn close(&self);
+
+    /// The call failed or was left: refuse further messages, and take the sending
+    /// half as abandoned, so a later `finish` is never a clean end.
+    fn abandon(&self);
 }
 
 impl<T: Send> Closable for Outbox<T> {
     fn close(&self) {
+        Outbox::close(self)
+    }
+
+    fn abandon(&self) {
+        self.end_sender(SenderState::Abandoned);
         Outbox::close(self)
     }
 }

@@ -206,6 +206,110 @@ async fn a_dropped_sender_is_never_a_clean_end() {
     assert_eq!(client_side.code(), Code::Cancelled, "{client_side:?}");
 }
 
+/// How a [`ReadsFirst`] handler's read of its request stream ended.
+#[derive(Debug, PartialEq, Eq)]
+enum ReadEnded {
+    /// A clean end after this many messages.
+    Clean(u32),
+    /// An error.
+    Failed(Code),
+    /// hyper dropped the handler (the client reset the stream).
+    Dropped,
+}
+
+/// A plain tonic `Echo` that reads its whole request stream before it answers, so
+/// its response headers wait; it reports how the read ended.
+struct ReadsFirst(tokio::sync::mpsc::UnboundedSender<ReadEnded>);
+
+/// Reports [`ReadEnded::Dropped`] unless the handler got to report.
+struct ReadReport(Option<tokio::sync::mpsc::UnboundedSender<ReadEnded>>);
+
+impl Drop for ReadReport {
+    fn drop(&mut self) {
+        if let Some(report) = self.0.take() {
+            let _ = report.send(ReadEnded::Dropped);
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl tonic_session_tests::pb::probe_server::Probe for ReadsFirst {
+    type NumbersStream = tokio_stream::Empty<Result<Item, tonic::Status>>;
+    type EchoStream = tokio_stream::Empty<Result<Item, tonic::Status>>;
+
+    async fn numbers(
+        &self,
+        _: Request<Plan>,
+    ) -> Result<tonic::Response<Self::NumbersStream>, tonic::Status> {
+        Err(tonic::Status::unimplemented("numbers"))
+    }
+
+    async fn upload(
+        &self,
+        _: Request<tonic::Streaming<Item>>,
+    ) -> Result<tonic::Response<tonic_session_tests::pb::Summary>, tonic::Status> {
+        Err(tonic::Status::unimplemented("upload"))
+    }
+
+    async fn echo(
+        &self,
+        request: Request<tonic::Streaming<Item>>,
+    ) -> Result<tonic::Response<Self::EchoStream>, tonic::Status> {
+        let mut report = ReadReport(Some(self.0.clone()));
+        let mut stream = request.into_inner();
+        let mut count = 0;
+        let ended = loop {
+            match stream.message().await {
+                Ok(Some(_)) => count += 1,
+                Ok(None) => break ReadEnded::Clean(count),
+                Err(status) => break ReadEnded::Failed(status.code()),
+            }
+        };
+        if let Some(report) = report.0.take() {
+            let _ = report.send(ended);
+        }
+        Ok(tonic::Response::new(tokio_stream::empty()))
+    }
+}
+
+/// Found by the fault soak: tonic's own timer failed the call before the response
+/// headers came (the server still reading), and the client then ended its sending
+/// half with `finish`, as the rules ask. The server must see the call aborted, not
+/// a clean end of a request stream it never got in full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finishing_after_the_call_failed_is_not_a_clean_end() {
+    use tonic_session_tests::pb::probe_server::ProbeServer;
+    let (ended, mut request_ends) = tokio::sync::mpsc::unbounded_channel();
+    let routes = tonic::service::Routes::new(ProbeServer::new(ReadsFirst(ended)));
+    let server = tonic_session_tests::loopback::Loopback::start_with(routes, false).await;
+    let client = ProbeClient::new(server.channel().await);
+    let (mut tx, mut rx) = client::bidi(|mut request| {
+        // Set here, only tonic's timer knows it (the server enforces nothing).
+        request.set_timeout(std::time::Duration::from_millis(200));
+        let mut client = client.clone();
+        async move { client.echo(request).await }
+    })
+    .await
+    .unwrap();
+    tx.send(Item { seq: 0 }).await.unwrap();
+    let failed = rx
+        .message()
+        .await
+        .expect_err("no headers within the timeout");
+    assert_eq!(failed.code(), Code::Cancelled, "{failed:?}");
+    let _half_closed = tx.finish();
+    let server_side = tokio::time::timeout(std::time::Duration::from_secs(5), request_ends.recv())
+        .await
+        .expect("the server's read ended")
+        .expect("a report");
+    // hyper drops a handler whose stream the client reset before the response.
+    assert_eq!(
+        server_side,
+        ReadEnded::Dropped,
+        "the server took a failed call's request stream as complete"
+    );
+}
+
 /// An explicit cancel mid-stream ends the server's handler body; no task outlives
 /// the call on either side.
 #[tonic_session::client]

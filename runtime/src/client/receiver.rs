@@ -122,11 +122,28 @@ impl<U> Receiver<U> {
         self
     }
 
-    /// The call is over: nothing more can be sent on it.
+    /// The call is over: nothing more can be sent on it. A call that failed is reset
+    /// at once: the request stream may still be open (tonic's own timer fails a call
+    /// before its response headers, the server still reading), and a `finish` of the
+    /// sending half after this must not reach the server as a clean half-close.
     fn end(&mut self, ended: Result<(), Status>) {
+        let failed = ended.is_err();
         self.state = State::Ended(ended);
-        if let Some(outbound) = self.outbound.take() {
+        if failed {
+            self.abort();
+        } else if let Some(outbound) = self.outbound.take() {
             outbound.close();
+        }
+    }
+
+    /// The call failed or was left: reset it, and turn a later `finish` of the
+    /// sending half into an abandonment, never a clean half-close.
+    fn abort(&mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel.cancel();
+        }
+        if let Some(outbound) = self.outbound.take() {
+            outbound.abandon();
         }
     }
 
@@ -208,10 +225,8 @@ impl<U> Receiver<U> {
 impl<U> Drop for Receiver<U> {
     fn drop(&mut self) {
         // Before the end, leaving is cancelling: the call is reset, not left running.
-        if !matches!(self.state, State::Ended(_))
-            && let Some(cancel) = self.cancel.take()
-        {
-            cancel.cancel();
+        if !matches!(self.state, State::Ended(_)) {
+            self.abort();
         }
         if let Some(outbound) = self.outbound.take() {
             outbound.close();
