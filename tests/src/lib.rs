@@ -3,6 +3,7 @@
 
 pub mod loopback;
 pub mod probe;
+pub mod python_peer;
 pub mod soak;
 pub mod token_fetching;
 
