@@ -1,5 +1,11 @@
 //! A client call that failed before its sending half finished: the request stream
 //! must never end cleanly afterwards, whatever the sending half does.
+//!
+//! Found by the fault soak: tonic's own timer failed a bidi call before its response
+//! headers came, the server still reading; the client then finished its sending
+//! half, as the rules ask, and the server saw a clean end of a request stream it
+//! never got in full. (Over the wire this needs a server that tells a reset from a
+//! half-close, which plain tonic does not: `SessionLayer` does, so the soak sees it.)
 
 use std::future::poll_fn;
 use std::pin::Pin;
