@@ -16,7 +16,6 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 /// How many messages a body sending inline stages before it yields to the encoder.
@@ -34,7 +33,7 @@ struct Lent {
     /// The address of the outbox whose senders may use the buffer.
     owner: usize,
     generation: u64,
-    /// A `VecDeque<T>` of the outbox's message type.
+    /// A `Vec<T>` of the outbox's message type (a `Vec`: the cheapest push).
     buffer: Box<dyn Any + Send>,
     /// A sender that found the buffer full and returned `Pending`.
     parked: Option<Waker>,
@@ -48,13 +47,13 @@ pub(crate) struct Stage<T> {
         clippy::box_collection,
         reason = "lent as Box<dyn Any> without reboxing"
     )]
-    buffer: Option<Box<VecDeque<T>>>,
+    buffer: Option<Box<Vec<T>>>,
 }
 
 /// What a body poll left behind.
 pub(crate) struct Gathered<'a, T> {
     /// Messages staged during the poll, in order.
-    pub(crate) staged: &'a mut VecDeque<T>,
+    pub(crate) staged: &'a mut Vec<T>,
     /// A sender waiting for the buffer to empty, if it is not the stream's own task.
     pub(crate) parked: Option<Waker>,
 }
@@ -62,7 +61,7 @@ pub(crate) struct Gathered<'a, T> {
 impl<T: Send + 'static> Stage<T> {
     pub(crate) fn new() -> Self {
         Stage {
-            buffer: Some(Box::new(VecDeque::with_capacity(INLINE_BATCH))),
+            buffer: Some(Box::new(Vec::with_capacity(INLINE_BATCH))),
         }
     }
 
@@ -77,7 +76,7 @@ impl<T: Send + 'static> Stage<T> {
         let buffer = self
             .buffer
             .take()
-            .unwrap_or_else(|| Box::new(VecDeque::with_capacity(INLINE_BATCH)));
+            .unwrap_or_else(|| Box::new(Vec::with_capacity(INLINE_BATCH)));
         let lent = Lent {
             owner,
             generation,
@@ -95,7 +94,7 @@ impl<T: Send + 'static> Stage<T> {
         let mut parked = None;
         if let Some(lent) = guard.end()
             && lent.owner == owner
-            && let Ok(buffer) = lent.buffer.downcast::<VecDeque<T>>()
+            && let Ok(buffer) = lent.buffer.downcast::<Vec<T>>()
         {
             self.buffer = Some(buffer);
             parked = lent.parked;
@@ -144,7 +143,7 @@ pub(crate) fn push<T: Send + 'static>(
         if lent.owner != owner || queued_in >= lent.generation {
             return None;
         }
-        let buffer = lent.buffer.downcast_mut::<VecDeque<T>>()?;
+        let buffer = lent.buffer.downcast_mut::<Vec<T>>()?;
         if buffer.len() >= INLINE_BATCH {
             match &lent.parked {
                 Some(parked) if parked.will_wake(cx.waker()) => {}
@@ -153,7 +152,7 @@ pub(crate) fn push<T: Send + 'static>(
             return Some(Poll::Pending);
         }
         if let Some(message) = message.take() {
-            buffer.push_back(message);
+            buffer.push(message);
         }
         Some(Poll::Ready(lent.generation))
     })
@@ -183,7 +182,7 @@ mod tests {
             [Some(Poll::Ready(3)), None, None],
             "owner 2 and a sender that queued in this poll take the locked path"
         );
-        assert_eq!(gathered.staged.drain(..).collect::<Vec<_>>(), [7]);
+        assert_eq!(*gathered.staged, [7]);
         assert_eq!(push_now(1, 0, 7), None, "the lend ended with the poll");
     }
 

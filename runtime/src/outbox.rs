@@ -203,7 +203,7 @@ impl<T> Outbox<T> {
     pub(crate) fn take(
         &self,
         into: &mut VecDeque<T>,
-        staged: Option<&mut VecDeque<T>>,
+        staged: Option<&mut Vec<T>>,
         waker: &Waker,
         park: bool,
     ) -> Snapshot {
@@ -215,7 +215,10 @@ impl<T> Outbox<T> {
             // are gathered (`staged_in`) or from the queue to the stage (never in the
             // same poll), so queued ones are the older.
             if into.is_empty() {
-                std::mem::swap(into, staged);
+                // Both conversions keep the allocation and move nothing (`into`
+                // is empty), so the two buffers take turns without copying.
+                let emptied = Vec::from(std::mem::take(into));
+                *into = VecDeque::from(std::mem::replace(staged, emptied));
             } else {
                 into.extend(staged.drain(..));
             }
