@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use tokio::time::Instant;
 use tonic::Status;
 
@@ -38,7 +38,9 @@ pub(crate) fn exceeded() -> Status {
 /// The `grpc-timeout` of a request, if it has a valid one (at most 8 digits and a
 /// unit, as the gRPC spec has it). An invalid value is ignored, as tonic does.
 pub(crate) fn grpc_timeout(headers: &HeaderMap) -> Option<Duration> {
-    parse_grpc_timeout(headers.get("grpc-timeout")?.to_str().ok()?)
+    // A ready-made name: looking up by `&str` parses it on every request.
+    const GRPC_TIMEOUT: HeaderName = HeaderName::from_static("grpc-timeout");
+    parse_grpc_timeout(headers.get(&GRPC_TIMEOUT)?.to_str().ok()?)
 }
 
 /// The deadline a client request carries (set with `Request::set_timeout`),
