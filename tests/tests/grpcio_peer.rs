@@ -213,6 +213,41 @@ fn aborting(name: &str) -> Request<HelloRequest> {
     request
 }
 
+/// Opens a client-streaming call.
+async fn upload(
+    client: &GreetingServiceClient<Channel>,
+) -> client::Upload<HelloRequest, HelloResponse> {
+    let client = client.clone();
+    client::client_streaming(|request| {
+        let mut client = client;
+        async move { client.hello_client_stream(request).await }
+    })
+    .await
+    .expect("open the upload")
+}
+
+/// Opens a bidi call, with the peer's abort after three when `abort_after_3`.
+async fn bidi(
+    client: &GreetingServiceClient<Channel>,
+    abort_after_3: bool,
+) -> (
+    client::Sender<HelloRequest>,
+    client::Receiver<HelloResponse>,
+) {
+    let client = client.clone();
+    client::bidi(|mut request| {
+        if abort_after_3 {
+            request
+                .metadata_mut()
+                .insert("x-peer-fault", "abort-after-3".parse().expect("ascii"));
+        }
+        let mut client = client;
+        async move { client.hello_bi_streams(request).await }
+    })
+    .await
+    .expect("open the bidi call")
+}
+
 #[tonic_session::client]
 async fn read_all(
     client: &mut GreetingServiceClient<Channel>,
@@ -244,12 +279,7 @@ async fn session_clients_call_a_grpcio_server_in_all_three_kinds() {
             .collect::<Vec<_>>()
     );
 
-    let mut upload = client::client_streaming(|request| {
-        let mut client = client.clone();
-        async move { client.hello_client_stream(request).await }
-    })
-    .await
-    .unwrap();
+    let mut upload = upload(&client).await;
     for name in ["a", "b", "c"] {
         upload.send(hello(name)).await.unwrap();
     }
@@ -260,12 +290,7 @@ async fn session_clients_call_a_grpcio_server_in_all_three_kinds() {
         ("complete".into(), 3)
     );
 
-    let (mut tx, mut rx) = client::bidi(|request| {
-        let mut client = client.clone();
-        async move { client.hello_bi_streams(request).await }
-    })
-    .await
-    .unwrap();
+    let (mut tx, mut rx) = bidi(&client, false).await;
     for name in ["x", "y"] {
         tx.send(hello(name)).await.unwrap();
         let reply = rx.message().await.unwrap().expect("a reply");
@@ -301,15 +326,7 @@ async fn a_grpcio_abort_after_three_reaches_the_session_client() {
     assert_eq!(status.message(), "peer: abort after 3");
 
     // Bidi: three round trips, then the abort is what the receiving half ends with.
-    let (mut tx, mut rx) = client::bidi(|mut request| {
-        request
-            .metadata_mut()
-            .insert("x-peer-fault", "abort-after-3".parse().expect("ascii"));
-        let mut client = client.clone();
-        async move { client.hello_bi_streams(request).await }
-    })
-    .await
-    .unwrap();
+    let (mut tx, mut rx) = bidi(&client, true).await;
     for name in ["x", "y", "z"] {
         tx.send(hello(name)).await.unwrap();
         let reply = rx
@@ -335,12 +352,7 @@ async fn a_dropped_session_sender_is_a_cancelled_rpc_for_the_grpcio_servicer() {
     let client = connect(&server).await;
 
     // Client streaming: three names, then the upload is dropped unfinished.
-    let mut upload = client::client_streaming(|request| {
-        let mut client = client.clone();
-        async move { client.hello_client_stream(request).await }
-    })
-    .await
-    .unwrap();
+    let mut upload = upload(&client).await;
     for name in ["a", "b", "c"] {
         upload.send(hello(name)).await.unwrap();
     }
@@ -353,12 +365,7 @@ async fn a_dropped_session_sender_is_a_cancelled_rpc_for_the_grpcio_servicer() {
     );
 
     // Bidi: the sending half is dropped; the servicer's RPC ends cancelled.
-    let (mut tx, mut rx) = client::bidi(|request| {
-        let mut client = client.clone();
-        async move { client.hello_bi_streams(request).await }
-    })
-    .await
-    .unwrap();
+    let (mut tx, mut rx) = bidi(&client, false).await;
     tx.send(hello("x")).await.unwrap();
     rx.message().await.unwrap().expect("a reply");
     drop(tx);

@@ -146,6 +146,17 @@ async fn play(act: Act, at: u32) -> Status {
     }
 }
 
+/// Hands the sending half to a worker that drops it unfinished; the status to end
+/// with. Legal: a handler that returns an error need not finish, and the abandoned
+/// stream ends with that error, never cleanly.
+async fn abandon(tx: Sender<Item>) -> Status {
+    let worker = tokio::spawn(async move {
+        let _abandoned = tx;
+    });
+    let _ = worker.await;
+    sender_dropped()
+}
+
 /// The soak service; clones share one ledger.
 #[derive(Clone, Debug, Default)]
 pub struct SoakService {
@@ -192,15 +203,7 @@ impl Soak for SoakService {
         let mut seq = 0;
         while order.forever || seq < order.count {
             match script.at(seq) {
-                Some(Act::DropSender) => {
-                    // Legal: a handler that returns an error need not finish, and
-                    // the abandoned stream ends with that error, never cleanly.
-                    let worker = tokio::spawn(async move {
-                        let _abandoned = tx;
-                    });
-                    let _ = worker.await;
-                    return Err(report.failed(sender_dropped()));
-                }
+                Some(Act::DropSender) => return Err(report.failed(abandon(tx).await)),
                 Some(act) => return Err(report.failed(play(act, seq).await)),
                 None => {}
             }
@@ -248,15 +251,7 @@ impl Soak for SoakService {
                 Err(status) => return Err(report.failed(status)),
             };
             match script.at(count) {
-                Some(Act::DropSender) => {
-                    // Legal: a handler that returns an error need not finish, and
-                    // the abandoned stream ends with that error, never cleanly.
-                    let worker = tokio::spawn(async move {
-                        let _abandoned = tx;
-                    });
-                    let _ = worker.await;
-                    return Err(report.failed(sender_dropped()));
-                }
+                Some(Act::DropSender) => return Err(report.failed(abandon(tx).await)),
                 Some(act) => return Err(report.failed(play(act, count).await)),
                 None => {}
             }
