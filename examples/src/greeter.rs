@@ -13,7 +13,8 @@ pub const GREETINGS: u32 = 3;
 #[derive(Clone, Debug, Default)]
 pub struct Greeter;
 
-fn greet(name: &str) -> HelloResponse {
+/// The greeting for `name`: `Hello, {name}!`.
+pub fn greet(name: &str) -> HelloResponse {
     HelloResponse {
         message: format!("Hello, {name}!"),
     }

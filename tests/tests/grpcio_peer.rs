@@ -11,6 +11,7 @@ use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Request, Response, Status};
 use tonic_session::client;
 use tonic_session::server::{Finished, Receiver, Sender};
+use tonic_session_examples::greeter::greet;
 use tonic_session_examples::pb::greeting_service_client::GreetingServiceClient;
 use tonic_session_examples::pb::greeting_service_server::{GreetingService, GreetingServiceServer};
 use tonic_session_examples::pb::{HelloRequest, HelloResponse};
@@ -35,12 +36,6 @@ struct OnDrop(mpsc::UnboundedSender<Seen>);
 impl Drop for OnDrop {
     fn drop(&mut self) {
         let _ = self.0.send(Seen::StreamBodyDropped);
-    }
-}
-
-fn greet(name: &str) -> HelloResponse {
-    HelloResponse {
-        message: format!("Hello, {name}!"),
     }
 }
 
