@@ -1,7 +1,7 @@
-//! The fault soak as a program: `soak [--full] [--seed N]`.
+//! The fault soak as a program: `soak [--quick | --full] [--seed N] [--sessions N]`.
 //!
-//! Quick mode (default): 1,000 sessions; full mode: 10,000. Prints the summary line,
-//! or every failure and exits with status 1.
+//! Quick mode (default): 1,000 sessions; full mode: 10,000; `--sessions` any number.
+//! Prints the summary line, or every failure and exits with status 1.
 
 use std::process::ExitCode;
 
@@ -10,6 +10,7 @@ use tonic_session_tests::soak::{self, Config};
 fn main() -> ExitCode {
     let mut full = false;
     let mut seed = 0x5eed;
+    let mut sessions = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -19,14 +20,21 @@ fn main() -> ExitCode {
                 Some(value) => seed = value,
                 None => return usage("--seed takes a number"),
             },
+            "--sessions" => match args.next().and_then(|count| count.parse().ok()) {
+                Some(count) => sessions = Some(count),
+                None => return usage("--sessions takes a number"),
+            },
             other => return usage(&format!("unknown argument {other:?}")),
         }
     }
-    let config = if full {
+    let mut config = if full {
         Config::full(seed)
     } else {
         Config::quick(seed)
     };
+    if let Some(sessions) = sessions {
+        config.sessions = sessions;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -51,6 +59,6 @@ fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("soak: {problem}\nusage: soak [--quick | --full] [--seed N]");
+    eprintln!("soak: {problem}\nusage: soak [--quick | --full] [--seed N] [--sessions N]");
     ExitCode::FAILURE
 }
