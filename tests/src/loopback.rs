@@ -62,12 +62,7 @@ impl Loopback {
 
     /// A new connection to the server.
     pub async fn channel(&self) -> Channel {
-        Endpoint::from_shared(format!("http://{}", self.addr))
-            .expect("endpoint")
-            .connect_timeout(Duration::from_secs(5))
-            .connect()
-            .await
-            .expect("connect")
+        connect(self.addr).await
     }
 
     /// A channel that connects on its first call, not now.
@@ -94,6 +89,16 @@ impl Drop for Loopback {
             let _ = stop.send(());
         }
     }
+}
+
+/// A new connection to a gRPC server on `addr` (ours, a proxy, or a peer).
+pub async fn connect(addr: SocketAddr) -> Channel {
+    Endpoint::from_shared(format!("http://{addr}"))
+        .expect("endpoint")
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .unwrap_or_else(|err| panic!("connect to {addr}: {err}"))
 }
 
 /// Tasks alive on the current runtime.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tonic::service::Routes;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tonic::{Code, Request, Response, Status};
 use tonic_session::client;
 use tonic_session::server::{Finished, Receiver, Sender};
@@ -15,7 +15,7 @@ use tonic_session_examples::greeter::greet;
 use tonic_session_examples::pb::greeting_service_client::GreetingServiceClient;
 use tonic_session_examples::pb::greeting_service_server::{GreetingService, GreetingServiceServer};
 use tonic_session_examples::pb::{HelloRequest, HelloResponse};
-use tonic_session_tests::loopback::Loopback;
+use tonic_session_tests::loopback::{self, Loopback};
 use tonic_session_tests::python_peer::{PeerServer, peer};
 
 /// What the session handlers report to the test.
@@ -188,12 +188,7 @@ async fn a_grpcio_client_cancelling_a_server_stream_drops_the_handler_body() {
 // session client -> grpcio server
 
 async fn connect(server: &PeerServer) -> GreetingServiceClient<Channel> {
-    let channel = Endpoint::from_shared(format!("http://{}", server.addr))
-        .expect("endpoint")
-        .connect()
-        .await
-        .expect("connect to the grpcio server");
-    GreetingServiceClient::new(channel)
+    GreetingServiceClient::new(loopback::connect(server.addr).await)
 }
 
 fn hello(name: &str) -> HelloRequest {

@@ -25,9 +25,10 @@ pub use client::{End, Seen};
 pub use plan::{FAULT_NAMES, Fault, Kind, Plan};
 pub use server::{Ledger, Served, SoakService};
 
-use crate::loopback::{Loopback, quiet_tasks, settle_tasks};
+use crate::loopback::{Loopback, connect, quiet_tasks, settle_tasks};
 use proxy::Proxy;
 use rng::Rng;
+use verdict::Undispatched;
 
 /// How big a run is.
 #[derive(Clone, Copy, Debug)]
@@ -167,13 +168,12 @@ pub async fn run(config: Config) -> Result<Summary, String> {
             let served = ledger.take(plan.id);
             let checked = match seen {
                 Ok(seen) => {
-                    if served.is_none() && verdict::may_end_undispatched(plan, &seen) {
-                        let count = if plan.kind == Kind::Upload && plan.fault.by_client() {
-                            &mut summary.abandoned_before_dispatch
-                        } else {
-                            &mut summary.timed_out_before_dispatch
-                        };
-                        *count += 1;
+                    if served.is_none() {
+                        match verdict::undispatched(plan, &seen) {
+                            Some(Undispatched::Abandoned) => summary.abandoned_before_dispatch += 1,
+                            Some(Undispatched::TimedOut) => summary.timed_out_before_dispatch += 1,
+                            None => {}
+                        }
                     }
                     verdict::check(plan, &seen, served.as_ref())
                 }
@@ -242,7 +242,7 @@ async fn run_batch(
                 if let Fault::ConnectionDropped { .. } = plan.fault {
                     // A connection of its own, through a hop that can be cut.
                     let proxy = Proxy::start(addr).await.expect("proxy");
-                    let channel = connect(&proxy).await;
+                    let channel = connect(proxy.addr).await;
                     client::play(plan, channel, Some(&proxy)).await
                 } else {
                     client::play(plan, shared, None).await
@@ -261,12 +261,4 @@ async fn run_batch(
         }
     }
     seen
-}
-
-async fn connect(proxy: &Proxy) -> Channel {
-    tonic::transport::Endpoint::from_shared(format!("http://{}", proxy.addr))
-        .expect("endpoint")
-        .connect()
-        .await
-        .expect("connect through the proxy")
 }

@@ -108,22 +108,35 @@ fn check_client(plan: &Plan, seen: &Seen) -> Result<(), String> {
     }
 }
 
-/// Whether the call may have ended before any handler ran: an upload the client
-/// abandoned after its first message can be reset before the server dispatches it,
-/// and a deadline can pass before it does (tonic's timer then ends the call before
-/// its response headers: CANCELLED, nothing received).
-pub fn may_end_undispatched(plan: &Plan, seen: &Seen) -> bool {
+/// Why a call may have ended before any handler ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undispatched {
+    /// An upload the client abandoned after its first message can be reset before
+    /// the server dispatches it.
+    Abandoned,
+    /// A deadline can pass before dispatch: tonic's timer then ends the call before
+    /// its response headers (CANCELLED, nothing received).
+    TimedOut,
+}
+
+/// Whether, and why, the call may have ended before any handler ran.
+pub fn undispatched(plan: &Plan, seen: &Seen) -> Option<Undispatched> {
     let timed_out_before_headers = matches!(
         &seen.end,
         End::Failed { code: Code::Cancelled, .. } if seen.received == 0
     );
-    (plan.kind == Kind::Upload && plan.fault.by_client())
-        || (matches!(plan.fault, Fault::DeadlineExpires { .. }) && timed_out_before_headers)
+    if plan.kind == Kind::Upload && plan.fault.by_client() {
+        Some(Undispatched::Abandoned)
+    } else if matches!(plan.fault, Fault::DeadlineExpires { .. }) && timed_out_before_headers {
+        Some(Undispatched::TimedOut)
+    } else {
+        None
+    }
 }
 
 fn check_server(plan: &Plan, seen: &Seen, served: Option<&Served>) -> Result<(), String> {
     let Some(served) = served else {
-        return if may_end_undispatched(plan, seen) {
+        return if undispatched(plan, seen).is_some() {
             Ok(())
         } else {
             Err("no handler wrote down an end".into())
