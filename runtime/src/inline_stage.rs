@@ -8,7 +8,7 @@
 //! switched paths within a poll) takes the locked path in `Outbox`.
 //!
 //! Order across the two paths is kept by generations: each body poll has one
-//! (`Outbox` counts them). A sender whose staged messages are not gathered yet waits
+//! (`Outbox` starts the next when it gathers a poll's stage). A sender whose staged messages are not gathered yet waits
 //! before pushing through the lock, so a sender handed to another thread mid-poll
 //! never overtakes what it staged. A sender whose last locked push was made during
 //! the current poll keeps to the lock for the rest of it, so one gathered batch never
@@ -16,6 +16,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 /// How many messages a body sending inline stages before it yields to the encoder.
@@ -33,7 +34,7 @@ struct Lent {
     /// The address of the outbox whose senders may use the buffer.
     owner: usize,
     generation: u64,
-    /// A `Vec<T>` of the outbox's message type (a `Vec`: the cheapest push).
+    /// A `VecDeque<T>` of the outbox's message type: the stream swaps it in whole.
     buffer: Box<dyn Any + Send>,
     /// A sender that found the buffer full and returned `Pending`.
     parked: Option<Waker>,
@@ -47,13 +48,13 @@ pub(crate) struct Stage<T> {
         clippy::box_collection,
         reason = "lent as Box<dyn Any> without reboxing"
     )]
-    buffer: Option<Box<Vec<T>>>,
+    buffer: Option<Box<VecDeque<T>>>,
 }
 
 /// What a body poll left behind.
 pub(crate) struct Gathered<'a, T> {
     /// Messages staged during the poll, in order.
-    pub(crate) staged: &'a mut Vec<T>,
+    pub(crate) staged: &'a mut VecDeque<T>,
     /// A sender waiting for the buffer to empty, if it is not the stream's own task.
     pub(crate) parked: Option<Waker>,
 }
@@ -61,7 +62,7 @@ pub(crate) struct Gathered<'a, T> {
 impl<T: Send + 'static> Stage<T> {
     pub(crate) fn new() -> Self {
         Stage {
-            buffer: Some(Box::new(Vec::with_capacity(INLINE_BATCH))),
+            buffer: Some(Box::new(VecDeque::with_capacity(INLINE_BATCH))),
         }
     }
 
@@ -76,7 +77,7 @@ impl<T: Send + 'static> Stage<T> {
         let buffer = self
             .buffer
             .take()
-            .unwrap_or_else(|| Box::new(Vec::with_capacity(INLINE_BATCH)));
+            .unwrap_or_else(|| Box::new(VecDeque::with_capacity(INLINE_BATCH)));
         let lent = Lent {
             owner,
             generation,
@@ -94,7 +95,7 @@ impl<T: Send + 'static> Stage<T> {
         let mut parked = None;
         if let Some(lent) = guard.end()
             && lent.owner == owner
-            && let Ok(buffer) = lent.buffer.downcast::<Vec<T>>()
+            && let Ok(buffer) = lent.buffer.downcast::<VecDeque<T>>()
         {
             self.buffer = Some(buffer);
             parked = lent.parked;
@@ -143,7 +144,7 @@ pub(crate) fn push<T: Send + 'static>(
         if lent.owner != owner || queued_in >= lent.generation {
             return None;
         }
-        let buffer = lent.buffer.downcast_mut::<Vec<T>>()?;
+        let buffer = lent.buffer.downcast_mut::<VecDeque<T>>()?;
         if buffer.len() >= INLINE_BATCH {
             match &lent.parked {
                 Some(parked) if parked.will_wake(cx.waker()) => {}
@@ -152,7 +153,7 @@ pub(crate) fn push<T: Send + 'static>(
             return Some(Poll::Pending);
         }
         if let Some(message) = message.take() {
-            buffer.push(message);
+            buffer.push_back(message);
         }
         Some(Poll::Ready(lent.generation))
     })

@@ -3,10 +3,10 @@
 //! stream.
 //!
 //! One mutex guards everything; each side takes it once per operation. The stream
-//! takes a whole batch at a time (a buffer swap), so the per-message cost is one lock
-//! in `send`. Wakers are only registered by a side that is about to return `Pending`,
-//! so a handler that sends from the stream's own task never wakes itself, and such a
-//! handler skips the lock altogether (`inline_stage`).
+//! takes a whole batch at a time (a buffer swap), once per poll of the handler body,
+//! so the per-message cost is one lock in `send`. The stream registers its waker
+//! only when it found nothing, and a handler that sends from the stream's own task
+//! skips the lock altogether (`inline_stage`), so it never wakes itself.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -20,6 +20,10 @@ use tonic::metadata::MetadataMap;
 /// messages (0.40x raw mpsc); 64 lets a sender on another task run as far ahead as
 /// raw `mpsc::channel(128)` does (client streaming 1.2-1.6x, spawned sender 1.1-2.4x).
 pub(crate) const BATCH: usize = 64;
+
+/// The generation of a session's first body poll (see `inline_stage`): above a new
+/// sender's `queued_in` (0), so the body may stage from its first poll.
+pub(crate) const FIRST_GENERATION: u64 = 1;
 
 /// What became of the sending half.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +49,7 @@ struct State<T> {
     closed: bool,
     /// A receive on the request stream asked for the headers to go out.
     commit_requested: bool,
-    /// Body polls so far (see `inline_stage`): the generation of the current one.
+    /// The generation of the current (or next) body poll (see `inline_stage`).
     polls: u64,
     /// The last body poll whose staged messages were gathered into a batch.
     gathered: u64,
@@ -67,7 +71,7 @@ pub(crate) struct Outbox<T> {
 pub(crate) struct Snapshot {
     pub(crate) sender: SenderState,
     pub(crate) commit_requested: bool,
-    /// The generation of the body poll about to start (see `inline_stage`).
+    /// The generation of the next body poll (see `inline_stage`).
     pub(crate) generation: u64,
 }
 
@@ -79,7 +83,7 @@ impl<T> Outbox<T> {
                 sender: SenderState::Open,
                 closed: false,
                 commit_requested: false,
-                polls: 0,
+                polls: FIRST_GENERATION,
                 gathered: 0,
                 room_wanted: false,
                 headers: Headers::Pending(MetadataMap::new()),
@@ -196,16 +200,14 @@ impl<T> Outbox<T> {
 
     /// Moves every queued message into `into` (which must be empty), then the
     /// messages `staged` during the body poll that just ended, if any, and reports the
-    /// sender's state. `waker` is the response side's; with `park`, it is registered
-    /// when nothing was queued, so a later push, end or commit request wakes it;
-    /// without, any registration is cleared and a new body poll begins: the caller is
-    /// about to poll the handler on its own task, so pushes made there need no wake-up.
+    /// sender's state. Gathering a stage ends that body poll's generation: the next
+    /// poll gets a new one. `waker` is the response side's: it is registered when
+    /// nothing was queued, so a later push, end or commit request wakes it.
     pub(crate) fn take(
         &self,
         into: &mut VecDeque<T>,
-        staged: Option<&mut Vec<T>>,
+        staged: Option<&mut VecDeque<T>>,
         waker: &Waker,
-        park: bool,
     ) -> Snapshot {
         debug_assert!(into.is_empty());
         let mut state = self.lock();
@@ -215,22 +217,18 @@ impl<T> Outbox<T> {
             // are gathered (`staged_in`) or from the queue to the stage (never in the
             // same poll), so queued ones are the older.
             if into.is_empty() {
-                // Both conversions keep the allocation and move nothing (`into`
-                // is empty), so the two buffers take turns without copying.
-                let emptied = Vec::from(std::mem::take(into));
-                *into = VecDeque::from(std::mem::replace(staged, emptied));
+                // The buffers take turns: nothing is copied.
+                std::mem::swap(into, staged);
             } else {
-                into.extend(staged.drain(..));
+                into.append(staged);
             }
             state.gathered = state.polls;
+            state.polls += 1;
         }
-        if park && into.is_empty() {
+        if into.is_empty() {
             register(&mut state.consumer, waker);
         } else {
             state.consumer = None;
-        }
-        if !park {
-            state.polls += 1;
         }
         // A producer parked with our own waker is the handler body on our task: we
         // poll it when this batch is out, so waking it would be a self-wake.

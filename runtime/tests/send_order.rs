@@ -23,41 +23,60 @@ async fn read_all(mut stream: ResponseStream<u32>) -> (Vec<u32>, Option<Status>)
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sender_handed_to_another_thread_mid_poll_keeps_its_order() {
+/// The body stages `0..before`, hands its sender to another thread in the middle of
+/// the poll that staged the last of them, takes it back, and sends one more.
+async fn hand_off_mid_poll(before: u32) -> Vec<u32> {
     let runtime = tokio::runtime::Handle::current();
     let response = tonic_session::__private::server_streaming(
         tonic::Request::new(()),
         move |_request, mut tx: Sender<u32>| async move {
-            // Staged: this body is polled by its own response stream.
-            tx.send(0).await?;
-            tx.send(1).await?;
+            // Staged: this body is polled by its own response stream (a full stage
+            // ends the poll, so a large `before` reaches a later one).
+            for i in 0..before {
+                tx.send(i).await?;
+            }
             let (back, returned) = oneshot::channel();
             std::thread::spawn(move || {
                 // Another thread, while the body's poll (below) is still running:
-                // these must wait until 0 and 1 are gathered, not overtake them.
+                // these must wait until what the body staged is gathered, not
+                // overtake it.
                 runtime.block_on(async {
-                    for i in 2..5 {
+                    for i in before..before + 3 {
                         tx.send(i).await.expect("the stream is open");
                     }
                 });
                 let _ = back.send(tx);
             });
-            // Keep the poll that staged 0 and 1 running while the thread sends.
+            // Keep the poll that staged the last ones running while the thread sends.
             std::thread::sleep(Duration::from_millis(50));
             let mut tx = returned
                 .await
                 .map_err(|_| Status::internal("thread gone"))?;
             // Back on the body: staged again, after what the thread queued.
-            tx.send(5).await?;
+            tx.send(before + 3).await?;
             Ok(tx.finish())
         },
     )
     .await
     .expect("headers");
     let (seen, end) = read_all(response.into_inner()).await;
-    assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
     assert!(end.is_none(), "a clean end, got {end:?}");
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_handed_to_another_thread_mid_poll_keeps_its_order() {
+    assert_eq!(hand_off_mid_poll(2).await, [0, 1, 2, 3, 4, 5]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_off_in_a_later_poll_keeps_the_order_too() {
+    // Several stages gathered before the hand-off: each poll's generation is new.
+    let before = 41;
+    assert_eq!(
+        hand_off_mid_poll(before).await,
+        (0..before + 4).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

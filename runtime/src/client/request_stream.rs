@@ -47,7 +47,7 @@ impl<T> Stream for RequestStream<T> {
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }
-        let snapshot = this.outbox.take(&mut this.ready, None, cx.waker(), true);
+        let snapshot = this.outbox.take(&mut this.ready, None, cx.waker());
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }

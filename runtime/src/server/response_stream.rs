@@ -18,7 +18,7 @@ use super::caught::poll_caught;
 use super::sender::Finished;
 use crate::deadline::{self, RequestDeadline};
 use crate::inline_stage::Stage;
-use crate::outbox::{Outbox, SenderState, Snapshot};
+use crate::outbox::{FIRST_GENERATION, Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
 pub(crate) type HandlerBody = Pin<Box<dyn Future<Output = Result<Finished, Status>> + Send>>;
@@ -38,6 +38,8 @@ pub struct ResponseStream<T> {
     ready: VecDeque<T>,
     /// The buffer lent to the body while it is polled, for sends without a lock.
     stage: Stage<T>,
+    /// The generation of the next body poll, as the outbox last said.
+    generation: u64,
     /// The end, once decided: `None` for a clean end, or the error status.
     end: Option<Option<Status>>,
     /// The end has been yielded.
@@ -67,6 +69,7 @@ impl<T: Send + 'static> ResponseStream<T> {
             outcome: None,
             ready: VecDeque::new(),
             stage: Stage::new(),
+            generation: FIRST_GENERATION,
             end: None,
             done: false,
             deadline: deadline.map(|RequestDeadline(at)| Box::pin(sleep_until(at))),
@@ -90,17 +93,14 @@ impl<T: Send + 'static> ResponseStream<T> {
             self.outbox.close();
             return Poll::Ready(Progress::End);
         }
-        let snapshot = self.outbox.take(&mut self.ready, None, cx.waker(), false);
-        if let Some(progress) = self.progress(&snapshot, header_phase) {
-            return Poll::Ready(progress);
-        }
+        // The body first, then one look at the outbox for what it and any other
+        // task sent: queued messages go before staged ones, so order holds either way.
         let mut staged = None;
         if let Some(body) = self.body.as_mut() {
             let (polled, gathered) =
-                self.stage
-                    .lend(self.outbox.address(), snapshot.generation, || {
-                        poll_caught(body.as_mut(), cx)
-                    });
+                self.stage.lend(self.outbox.address(), self.generation, || {
+                    poll_caught(body.as_mut(), cx)
+                });
             if let Poll::Ready(result) = polled {
                 self.body = None;
                 self.outcome = Some(result.and_then(|returned| returned.map(drop)));
@@ -112,7 +112,8 @@ impl<T: Send + 'static> ResponseStream<T> {
             }
             staged = Some(gathered.staged);
         }
-        let snapshot = self.outbox.take(&mut self.ready, staged, cx.waker(), true);
+        let snapshot = self.outbox.take(&mut self.ready, staged, cx.waker());
+        self.generation = snapshot.generation;
         match self.progress(&snapshot, header_phase) {
             Some(progress) => Poll::Ready(progress),
             None => Poll::Pending,
