@@ -20,10 +20,12 @@ use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 /// How many messages a body sending inline stages before it yields to the encoder.
-/// Every staged message is one the encoder could already have taken; measured by the
-/// bench, 64 live messages per batch sent every free through glibc's slow path
-/// (inline at 0.77x `async_stream!`), a handful stays on its per-thread fast path.
-pub(crate) const INLINE_BATCH: usize = 8;
+/// Every staged message is one the encoder could already have taken, and its heap
+/// parts stay allocated until then: glibc's per-thread cache keeps 7 freed blocks of
+/// a size, so a batch of 7 allocates from it every time where 8 took one block per
+/// batch through the slow path (callgrind, `bench/`: 10 instructions per message),
+/// and 64 sent every free there (0.77x `async_stream!`).
+pub(crate) const INLINE_BATCH: usize = 7;
 
 thread_local! {
     /// The buffer lent to the body being polled on this thread, if any.
