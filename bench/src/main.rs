@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let results = runtime.block_on(measure::run(mode, Some(&only)))?;
         for (variant, samples) in &results.samples {
             println!(
-                "{variant}: median {:.0}/s over {} rounds",
+                "{variant}: median {:.0}/s over {} samples",
                 results.median(variant),
                 samples.len()
             );

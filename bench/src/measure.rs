@@ -1,7 +1,7 @@
 //! The runs: every variant in interleaved rounds, messages per second each time.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tonic::Status;
 
@@ -21,6 +21,9 @@ pub enum Mode {
 
 struct Sizes {
     rounds: usize,
+    /// Runs of each stream variant per round: one lasts tens of milliseconds, so a
+    /// few more per round cost little and steady their medians.
+    stream_repeats: usize,
     stream_messages: u64,
     ping_pongs: u64,
     unary_calls: u64,
@@ -31,12 +34,14 @@ impl Mode {
         match self {
             Mode::Quick => Sizes {
                 rounds: 5,
+                stream_repeats: 4,
                 stream_messages: 200_000,
                 ping_pongs: 5_000,
                 unary_calls: 5_000,
             },
             Mode::Full => Sizes {
                 rounds: 15,
+                stream_repeats: 4,
                 stream_messages: 200_000,
                 ping_pongs: 20_000,
                 unary_calls: 20_000,
@@ -66,6 +71,8 @@ pub struct Results {
     /// Messages (or calls) per second, every round, per variant.
     pub samples: BTreeMap<&'static str, Vec<f64>>,
     pub rounds: usize,
+    /// Samples per round of each stream variant.
+    pub stream_repeats: usize,
     pub stream_messages: u64,
     pub ping_pongs: u64,
     pub unary_calls: u64,
@@ -116,20 +123,40 @@ async fn server_stream(servers: &mut Servers, variant: Variant, count: u64) -> R
     Ok(next)
 }
 
-async fn unary(
-    client: &mut crate::benchpb::bench_client::BenchClient<tonic::transport::Channel>,
-    calls: u64,
-) -> Result<u64, Status> {
-    for seq in 0..calls {
-        let reply: Msg = client.unary(msg(seq)).await?.into_inner();
-        if reply.seq != seq {
-            return Err(Status::internal("wrong reply"));
+/// Calls per turn in [`unary_pair`].
+const UNARY_TURN: u64 = 100;
+
+/// Both unary variants in one sample, taking turns every [`UNARY_TURN`] calls: a
+/// sequential call is a round trip whose latency follows whatever else the machine
+/// is doing, so each side is timed through the same stretch of it. Calls per second
+/// for (plain, attr).
+async fn unary_pair(servers: &mut Servers, calls: u64) -> Result<(f64, f64), Status> {
+    let mut spent = [Duration::ZERO; 2];
+    let mut seq = 0;
+    while seq < calls {
+        let turn = UNARY_TURN.min(calls - seq);
+        for (side, spent) in spent.iter_mut().enumerate() {
+            let client = if side == 0 {
+                &mut servers.raw_client
+            } else {
+                &mut servers.session_client
+            };
+            let started = Instant::now();
+            for seq in seq..seq + turn {
+                let reply: Msg = client.unary(msg(seq)).await?.into_inner();
+                if reply.seq != seq {
+                    return Err(Status::internal("wrong reply"));
+                }
+            }
+            *spent += started.elapsed();
         }
+        seq += turn;
     }
-    Ok(calls)
+    let rate = |spent: Duration| calls as f64 / spent.as_secs_f64();
+    Ok((rate(spent[0]), rate(spent[1])))
 }
 
-/// One sample: runs `variant` once; items per second.
+/// One sample of a stream variant: runs it once; messages per second.
 async fn sample(servers: &mut Servers, variant: &str, sizes: &Sizes) -> Result<f64, Status> {
     let started = Instant::now();
     let n = sizes.stream_messages;
@@ -141,53 +168,94 @@ async fn sample(servers: &mut Servers, variant: &str, sizes: &Sizes) -> Result<f
         "server_stream_session_spawned" => server_stream(servers, Variant::Spawned, n).await?,
         "client_stream_raw" => raw::upload(&mut servers.raw_client, n).await?,
         "client_stream_session" => session::upload(&mut servers.session_client, n).await?,
-        "ping_pong_raw_mpsc" => raw::ping_pong(&mut servers.raw_client, sizes.ping_pongs).await?,
-        "ping_pong_session" => {
-            session::ping_pong(&mut servers.session_client, sizes.ping_pongs).await?
-        }
-        "unary_plain" => unary(&mut servers.raw_client, sizes.unary_calls).await?,
-        "unary_attr" => unary(&mut servers.session_client, sizes.unary_calls).await?,
         other => return Err(Status::internal(format!("no variant `{other}`"))),
     };
-    let expected = match variant {
-        v if v.starts_with("ping_pong") => sizes.ping_pongs,
-        v if v.starts_with("unary") => sizes.unary_calls,
-        _ => n,
-    };
-    if items != expected {
-        return Err(Status::internal(format!(
-            "{variant}: {items} of {expected}"
-        )));
+    if items != n {
+        return Err(Status::internal(format!("{variant}: {items} of {n}")));
     }
     Ok(items as f64 / started.elapsed().as_secs_f64())
 }
 
-/// Every variant, `rounds` times, interleaved (after one warm-up round), in
-/// alternating order.
+/// Variants measured together, raw first, taking turns within one sample.
+const PAIRS: [[&str; 2]; 2] = [
+    ["ping_pong_raw_mpsc", "ping_pong_session"],
+    ["unary_plain", "unary_attr"],
+];
+
+/// One sample of a pair in [`PAIRS`], named by its first variant: items per second
+/// for each of the two.
+async fn pair(servers: &mut Servers, first: &str, sizes: &Sizes) -> Result<(f64, f64), Status> {
+    match first {
+        "ping_pong_raw_mpsc" => {
+            let (raw, session) = session::ping_pong_pair(
+                &mut servers.raw_client,
+                &mut servers.session_client,
+                sizes.ping_pongs,
+            )
+            .await?;
+            let rate = |spent: Duration| sizes.ping_pongs as f64 / spent.as_secs_f64();
+            Ok((rate(raw), rate(session)))
+        }
+        "unary_plain" => unary_pair(servers, sizes.unary_calls).await,
+        other => Err(Status::internal(format!("no pair `{other}`"))),
+    }
+}
+
+/// Whether `variant` streams `stream_messages` (a short sample, repeated per round).
+fn is_stream(variant: &str) -> bool {
+    variant.starts_with("server_stream") || variant.starts_with("client_stream")
+}
+
+/// Every variant, `rounds` times (the stream variants `stream_repeats` times per
+/// round), interleaved after one warm-up round, in alternating order.
 pub async fn run(mode: Mode, only: Option<&str>) -> Result<Results, Box<dyn std::error::Error>> {
     let sizes = mode.sizes();
     let mut servers = Servers::start().await?;
     let mut results = Results {
         rounds: sizes.rounds,
+        stream_repeats: sizes.stream_repeats,
         stream_messages: sizes.stream_messages,
         ping_pongs: sizes.ping_pongs,
         unary_calls: sizes.unary_calls,
         ..Results::default()
     };
+    let mut pass = 0;
     for round in 0..=sizes.rounds {
-        // Every other round in reverse, so no variant always runs in the wake of the
-        // same neighbour.
-        let mut order = VARIANTS;
-        if round % 2 == 1 {
-            order.reverse();
-        }
-        for variant in order {
-            if only.is_some_and(|only| !only.split(',').any(|part| variant.contains(part))) {
-                continue;
+        for repeat in 0..sizes.stream_repeats.max(1) {
+            // Every other pass in reverse, so no variant always runs in the wake of
+            // the same neighbour.
+            let mut order = VARIANTS;
+            if pass % 2 == 1 {
+                order.reverse();
             }
-            let per_second = sample(&mut servers, variant, &sizes).await?;
-            if round > 0 {
-                results.samples.entry(variant).or_default().push(per_second);
+            pass += 1;
+            for variant in order {
+                if repeat > 0 && !is_stream(variant) {
+                    continue;
+                }
+                let picked = |name: &str| {
+                    only.is_none_or(|only| only.split(',').any(|part| name.contains(part)))
+                };
+                let measured = match PAIRS.iter().find(|pair| pair.contains(&variant)) {
+                    // A pair runs at its first one's turn if either is picked.
+                    Some(&[first, second]) if first == variant => {
+                        if !picked(first) && !picked(second) {
+                            continue;
+                        }
+                        let (a, b) = pair(&mut servers, variant, &sizes).await?;
+                        vec![(first, a), (second, b)]
+                    }
+                    Some(_) => continue,
+                    None if picked(variant) => {
+                        vec![(variant, sample(&mut servers, variant, &sizes).await?)]
+                    }
+                    None => continue,
+                };
+                if round > 0 {
+                    for (variant, per_second) in measured {
+                        results.samples.entry(variant).or_default().push(per_second);
+                    }
+                }
             }
         }
         eprintln!("round {round}/{} done", sizes.rounds);

@@ -1,5 +1,6 @@
 //! The baseline: the service and the clients as tonic users write them by hand today.
 
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -119,23 +120,44 @@ pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64
     Ok(reply.count)
 }
 
-/// Sequential round trips by hand: an mpsc channel as the request stream.
-pub async fn ping_pong(client: &mut BenchClient<Channel>, rounds: u64) -> Result<u64, Status> {
-    let (tx, rx) = mpsc::channel(128);
-    let mut replies = client
-        .ping_pong(ReceiverStream::new(rx))
-        .await?
-        .into_inner();
-    for seq in 0..rounds {
-        tx.send(msg(seq))
-            .await
-            .map_err(|_| Status::internal("request stream closed"))?;
-        match replies.message().await? {
-            Some(pong) if pong.seq == seq => {}
-            other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
-        }
+/// Sequential round trips by hand on one bidi call: an mpsc channel as the request
+/// stream, taken a turn at a time.
+pub struct RawPingPong {
+    tx: mpsc::Sender<Msg>,
+    replies: Streaming<Msg>,
+}
+
+impl RawPingPong {
+    /// Opens the call.
+    pub async fn open(client: &mut BenchClient<Channel>) -> Result<RawPingPong, Status> {
+        let (tx, rx) = mpsc::channel(128);
+        let replies = client
+            .ping_pong(ReceiverStream::new(rx))
+            .await?
+            .into_inner();
+        Ok(RawPingPong { tx, replies })
     }
-    drop(tx);
-    while replies.message().await?.is_some() {}
-    Ok(rounds)
+
+    /// One round trip per number in `seqs`, each waiting for its reply.
+    pub async fn round_trips(&mut self, seqs: Range<u64>) -> Result<(), Status> {
+        for seq in seqs {
+            self.tx
+                .send(msg(seq))
+                .await
+                .map_err(|_| Status::internal("request stream closed"))?;
+            match self.replies.message().await? {
+                Some(pong) if pong.seq == seq => {}
+                other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Half-closes and reads to the end of the call.
+    pub async fn close(self) -> Result<(), Status> {
+        let RawPingPong { tx, mut replies } = self;
+        drop(tx);
+        while replies.message().await?.is_some() {}
+        Ok(())
+    }
 }

@@ -86,6 +86,7 @@ fn json(results: &Results, mode: Mode) -> String {
     );
     let _ = writeln!(out, "  \"cores\": {},", cores());
     let _ = writeln!(out, "  \"rounds\": {},", results.rounds);
+    let _ = writeln!(out, "  \"stream_repeats\": {},", results.stream_repeats);
     let _ = writeln!(out, "  \"stream_messages\": {},", results.stream_messages);
     let _ = writeln!(out, "  \"ping_pong_round_trips\": {},", results.ping_pongs);
     let _ = writeln!(out, "  \"unary_calls\": {},", results.unary_calls);
@@ -130,15 +131,19 @@ fn markdown(results: &Results) -> String {
     out.push_str(
         "# Benchmarks\n\nWritten by `cargo run --release -p tonic-session-bench` (the full mode); \
          `-- --quick` runs in under a minute. Loopback, a multi-thread tokio runtime, server and \
-         client in one process. Each variant ran in interleaved rounds; figures are medians; \
-         ratios are of medians from the same run (higher is better for the session side).\n\n",
+         client in one process. Each variant ran in interleaved rounds; ping-pong and unary \
+         measure raw and session in one sample, taking turns every 100 round trips, since \
+         their latency follows the machine's moment; figures are medians; ratios are of \
+         medians from the same run (higher is better for the session side).\n\n",
     );
     let _ = writeln!(
         out,
-        "Machine: {} cores. Rounds: {}. Streams: {} messages of ~16 bytes; ping-pong: {} \
-         sequential round trips; unary: {} sequential calls. Run time: {:.0} s.\n",
+        "Machine: {} cores. Rounds: {} (each stream variant {} times a round). Streams: {} \
+         messages of ~16 bytes; ping-pong: {} sequential round trips; unary: {} sequential \
+         calls. Run time: {:.0} s.\n",
         cores(),
         results.rounds,
+        results.stream_repeats,
         results.stream_messages,
         results.ping_pongs,
         results.unary_calls,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
@@ -11,6 +12,7 @@ use crate::benchpb::bench_client::BenchClient;
 use crate::benchpb::bench_server::Bench;
 use crate::benchpb::{Msg, Plan, Variant};
 use crate::msg;
+use crate::raw::RawPingPong;
 
 /// The session service; `sent` counts the messages of `counted` plans.
 #[derive(Clone, Default)]
@@ -95,18 +97,41 @@ pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64
     Ok(upload.finish().await?.into_inner().count)
 }
 
-/// Sequential round trips on a bidi session.
+/// Round trips per turn in [`ping_pong_pair`].
+const PING_PONG_TURN: u64 = 100;
+
+/// Sequential round trips on two bidi calls at once, the raw one by hand and a
+/// session, taking turns every [`PING_PONG_TURN`]: a round trip's latency follows
+/// whatever else the machine is doing, so each side is timed through the same stretch
+/// of it. Time spent in round trips by (raw, session).
 #[tonic_session::client]
-pub async fn ping_pong(client: &mut BenchClient<Channel>, rounds: u64) -> Result<u64, Status> {
-    let (mut tx, mut rx) = client.ping_pong(..).await?;
-    for seq in 0..rounds {
-        tx.send(msg(seq)).await?;
-        match rx.message().await? {
-            Some(pong) if pong.seq == seq => {}
-            other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+pub async fn ping_pong_pair(
+    raw: &mut BenchClient<Channel>,
+    session: &mut BenchClient<Channel>,
+    rounds: u64,
+) -> Result<(Duration, Duration), Status> {
+    let mut by_hand = RawPingPong::open(raw).await?;
+    let (mut tx, mut rx) = session.ping_pong(..).await?;
+    let (mut raw_spent, mut session_spent) = (Duration::ZERO, Duration::ZERO);
+    let mut seq = 0;
+    while seq < rounds {
+        let turn = seq..seq + PING_PONG_TURN.min(rounds - seq);
+        let started = Instant::now();
+        by_hand.round_trips(turn.clone()).await?;
+        raw_spent += started.elapsed();
+        let started = Instant::now();
+        for seq in turn.clone() {
+            tx.send(msg(seq)).await?;
+            match rx.message().await? {
+                Some(pong) if pong.seq == seq => {}
+                other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+            }
         }
+        session_spent += started.elapsed();
+        seq = turn.end;
     }
     let _half_closed = tx.finish();
     let _ended = rx.finish().await?;
-    Ok(rounds)
+    by_hand.close().await?;
+    Ok((raw_spent, session_spent))
 }
