@@ -123,10 +123,10 @@ async fn server_stream(servers: &mut Servers, variant: Variant, count: u64) -> R
     Ok(next)
 }
 
-/// Calls per turn in [`unary_pair`].
-const UNARY_TURN: u64 = 100;
+/// Round trips (calls, or pings) each side makes per turn in a paired sample.
+pub const TURN: u64 = 100;
 
-/// Both unary variants in one sample, taking turns every [`UNARY_TURN`] calls: a
+/// Both unary variants in one sample, taking turns every [`TURN`] calls: a
 /// sequential call is a round trip whose latency follows whatever else the machine
 /// is doing, so each side is timed through the same stretch of it. Calls per second
 /// for (plain, attr).
@@ -134,7 +134,7 @@ async fn unary_pair(servers: &mut Servers, calls: u64) -> Result<(f64, f64), Sta
     let mut spent = [Duration::ZERO; 2];
     let mut seq = 0;
     while seq < calls {
-        let turn = UNARY_TURN.min(calls - seq);
+        let turn = TURN.min(calls - seq);
         for (side, spent) in spent.iter_mut().enumerate() {
             let client = if side == 0 {
                 &mut servers.raw_client

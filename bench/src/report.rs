@@ -7,7 +7,7 @@
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
-use crate::measure::{Mode, Results, VARIANTS};
+use crate::measure::{Mode, Results, TURN, VARIANTS};
 use crate::repo_root;
 
 /// What a ratio must reach.
@@ -128,13 +128,14 @@ fn json(results: &Results, mode: Mode) -> String {
 
 fn markdown(results: &Results) -> String {
     let mut out = String::new();
-    out.push_str(
+    let _ = write!(
+        out,
         "# Benchmarks\n\nWritten by `cargo run --release -p tonic-session-bench` (the full mode); \
          `-- --quick` runs in under a minute. Loopback, a multi-thread tokio runtime, server and \
          client in one process. Each variant ran in interleaved rounds; ping-pong and unary \
-         measure raw and session in one sample, taking turns every 100 round trips, since \
-         their latency follows the machine's moment; figures are medians; ratios are of \
-         medians from the same run (higher is better for the session side).\n\n",
+         measure raw and session in one sample, taking turns every {TURN} round trips, so \
+         both are timed through the same stretch of a noisy machine; figures are medians; \
+         ratios are of medians from the same run (higher is better for the session side).\n\n",
     );
     let _ = writeln!(
         out,

@@ -11,6 +11,7 @@ use tonic_session::server::{Finished, Receiver, Sender};
 use crate::benchpb::bench_client::BenchClient;
 use crate::benchpb::bench_server::Bench;
 use crate::benchpb::{Msg, Plan, Variant};
+use crate::measure::TURN;
 use crate::msg;
 use crate::raw::RawPingPong;
 
@@ -97,11 +98,8 @@ pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64
     Ok(upload.finish().await?.into_inner().count)
 }
 
-/// Round trips per turn in [`ping_pong_pair`].
-const PING_PONG_TURN: u64 = 100;
-
 /// Sequential round trips on two bidi calls at once, the raw one by hand and a
-/// session, taking turns every [`PING_PONG_TURN`]: a round trip's latency follows
+/// session, taking turns every [`TURN`]: a round trip's latency follows
 /// whatever else the machine is doing, so each side is timed through the same stretch
 /// of it. Time spent in round trips by (raw, session).
 #[tonic_session::client]
@@ -115,7 +113,7 @@ pub async fn ping_pong_pair(
     let (mut raw_spent, mut session_spent) = (Duration::ZERO, Duration::ZERO);
     let mut seq = 0;
     while seq < rounds {
-        let turn = seq..seq + PING_PONG_TURN.min(rounds - seq);
+        let turn = seq..seq + TURN.min(rounds - seq);
         let started = Instant::now();
         by_hand.round_trips(turn.clone()).await?;
         raw_spent += started.elapsed();
