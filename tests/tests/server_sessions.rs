@@ -237,6 +237,36 @@ async fn a_complete_upload_ends_cleanly() {
     }
 }
 
+/// An upload whose request HEADERS frame carries END_STREAM: no messages, and no
+/// DATA frame to end it. tonic's client never sends one, other clients may; the
+/// handler must see a clean end, as for any complete upload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_ended_by_its_headers_ends_cleanly() {
+    let (server, _client, mut events) = ProbeService::start().await;
+    let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (mut h2, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let request = http::Request::post(format!("http://{}/probe.Probe/Upload", server.addr))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let (response, _no_body) = h2.send_request(request, true).unwrap();
+    let (head, mut body) = response.await.unwrap().into_parts();
+    // A failed call answers trailers-only: its status is in the headers.
+    let trailers = match head.headers.contains_key("grpc-status") {
+        true => head.headers,
+        false => {
+            while let Some(data) = body.data().await {
+                data.unwrap();
+            }
+            body.trailers().await.unwrap().expect("trailers")
+        }
+    };
+    assert_eq!(trailers.get("grpc-status").unwrap(), "0", "{trailers:?}");
+    assert_eq!(events.receive_ended().await.unwrap(), 0);
+}
+
 /// A client that resets its upload after 3 of 10 messages: tonic alone would hand
 /// the handler a clean end of stream; the session receiver reports an error.
 ///

@@ -113,10 +113,6 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let (mut parts, body) = request.into_parts();
         let end = RequestEnd::default();
-        if body.is_end_stream() {
-            // tonic short-cuts an already ended body and never polls it.
-            end.record(COMPLETE);
-        }
         parts.extensions.insert(end.clone());
         if let Some(timeout) = crate::deadline::grpc_timeout(&parts.headers) {
             parts
@@ -152,8 +148,12 @@ impl<B: Body + Unpin> Body for RecordingBody<B> {
         polled
     }
 
+    /// Never says the end was reached, which `Body` allows: tonic then polls the
+    /// body even when it ended with the headers, so the end is recorded where it is
+    /// seen. Asking hyper instead takes h2's lock on the whole connection, which the
+    /// connection's own task holds while it reads frames, once more per call.
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        false
     }
 
     fn size_hint(&self) -> SizeHint {
