@@ -254,14 +254,13 @@ async fn an_upload_ended_by_its_headers_ends_cleanly() {
     let (response, _no_body) = h2.send_request(request, true).unwrap();
     let (head, mut body) = response.await.unwrap().into_parts();
     // A failed call answers trailers-only: its status is in the headers.
-    let trailers = match head.headers.contains_key("grpc-status") {
-        true => head.headers,
-        false => {
-            while let Some(data) = body.data().await {
-                data.unwrap();
-            }
-            body.trailers().await.unwrap().expect("trailers")
+    let trailers = if head.headers.contains_key("grpc-status") {
+        head.headers
+    } else {
+        while let Some(data) = body.data().await {
+            data.unwrap();
         }
+        body.trailers().await.unwrap().expect("trailers")
     };
     assert_eq!(trailers.get("grpc-status").unwrap(), "0", "{trailers:?}");
     assert_eq!(events.receive_ended().await.unwrap(), 0);
