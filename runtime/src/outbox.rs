@@ -51,7 +51,7 @@ struct State<T> {
     commit_requested: bool,
     /// The generation of the current (or next) body poll (see `inline_stage`).
     polls: u64,
-    /// The last body poll whose staged messages were gathered into a batch.
+    /// The last body poll whose staged messages the stream has taken.
     gathered: u64,
     /// The sending half is parked until there is room.
     room_wanted: bool,
@@ -108,7 +108,7 @@ impl<T> Outbox<T> {
 
     /// Queues `message` if there is room, and returns the generation of the body poll
     /// it was queued in. `staged_in` is the sender's last staged body poll: its
-    /// messages go first, so this waits until they are gathered. Gives the message
+    /// messages go first, so this waits until the stream has taken them. Gives the message
     /// back when the stream is gone.
     pub(crate) fn poll_push(
         &self,
@@ -198,41 +198,38 @@ impl<T> Outbox<T> {
         }
     }
 
-    /// Moves every queued message into `into` (which must be empty), then the
-    /// messages `staged` during the body poll that just ended, if any, and reports the
-    /// sender's state. Gathering a stage ends that body poll's generation: the next
-    /// poll gets a new one. `waker` is the response side's: it is registered when
-    /// nothing was queued, so a later push, end or commit request wakes it.
+    /// Moves every queued message into `into` (which must be empty) and reports the
+    /// sender's state. `staged` is how many messages the body poll that just ended
+    /// staged (see `inline_stage`), `None` if no body was polled: taking after a body
+    /// poll ends that poll's generation, and the next poll gets a new one. Queued
+    /// messages go out before staged ones. `waker` is the response side's: it is
+    /// registered when nothing was found, so a later push, end or commit request
+    /// wakes it.
     pub(crate) fn take(
         &self,
         into: &mut VecDeque<T>,
-        staged: Option<&mut VecDeque<T>>,
+        staged: Option<usize>,
         waker: &Waker,
     ) -> Snapshot {
         debug_assert!(into.is_empty());
         let mut state = self.lock();
+        // The buffers take turns: nothing is copied.
         std::mem::swap(&mut state.queue, into);
-        if let Some(staged) = staged {
-            // Within one poll a sender switches paths only after its staged messages
-            // are gathered (`staged_in`) or from the queue to the stage (never in the
-            // same poll), so queued ones are the older.
-            if into.is_empty() {
-                // The buffers take turns: nothing is copied.
-                std::mem::swap(into, staged);
-            } else {
-                into.append(staged);
-            }
+        if staged.is_some() {
+            // Within one generation a sender either queues or stages, never both
+            // (see `inline_stage`), so queued messages are never the newer.
             state.gathered = state.polls;
             state.polls += 1;
         }
-        if into.is_empty() {
-            register(&mut state.consumer, waker);
-        } else {
+        let found = !into.is_empty() || staged.is_some_and(|staged| staged > 0);
+        if found {
             state.consumer = None;
+        } else {
+            register(&mut state.consumer, waker);
         }
         // A producer parked with our own waker is the handler body on our task: we
         // poll it when this batch is out, so waking it would be a self-wake.
-        let room_made = state.room_wanted && !into.is_empty();
+        let room_made = state.room_wanted && found;
         let producer = match &state.producer {
             Some(parked) if room_made && !parked.will_wake(waker) => state.producer.take(),
             _ => None,
@@ -250,6 +247,14 @@ impl<T> Outbox<T> {
             producer.wake();
         }
         snapshot
+    }
+
+    /// Parks a sender that found its stage full while polled under a waker that is
+    /// not the stream's (a combinator in the handler body): the next take wakes it.
+    pub(crate) fn wait_for_room(&self, waker: &Waker) {
+        let mut state = self.lock();
+        state.room_wanted = true;
+        register(&mut state.producer, waker);
     }
 
     /// The response stream is gone: refuse further messages and wake the sender.

@@ -2,8 +2,11 @@
 //! messages without a lock; a sender on another thread queues them under the lock.
 //! One sender moving between the two must still deliver in the order it sent.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use futures_core::Stream;
@@ -95,5 +98,72 @@ async fn an_inline_sender_yields_to_the_encoder_in_small_batches() {
     .expect("headers");
     let (seen, end) = read_all(response.into_inner()).await;
     assert_eq!(seen, (0..1000).collect::<Vec<_>>());
+    assert!(end.is_none(), "a clean end, got {end:?}");
+}
+
+/// Polls its future under a waker of its own, and only after that waker was woken,
+/// as `FuturesUnordered` and other task-set combinators do.
+struct OnlyWhenWoken<F> {
+    inner: Pin<Box<F>>,
+    flag: Arc<WokenFlag>,
+}
+
+struct WokenFlag {
+    woken: AtomicBool,
+    outer: Mutex<Option<Waker>>,
+}
+
+impl Wake for WokenFlag {
+    fn wake(self: Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        if let Some(outer) = self.outer.lock().expect("not poisoned").take() {
+            outer.wake();
+        }
+    }
+}
+
+impl<F: Future> Future for OnlyWhenWoken<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        *self.flag.outer.lock().expect("not poisoned") = Some(cx.waker().clone());
+        if !self.flag.woken.swap(false, Ordering::SeqCst) {
+            return Poll::Pending;
+        }
+        let waker = Waker::from(Arc::clone(&self.flag));
+        self.inner.as_mut().poll(&mut Context::from_waker(&waker))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_inside_a_combinator_is_woken_when_its_stage_was_taken() {
+    // The body's sends run under the combinator's waker, not the stream's: a send
+    // that finds the stage full must be woken once it is taken, or the body stalls.
+    let response = tonic_session::__private::server_streaming(
+        tonic::Request::new(()),
+        |_request, mut tx: Sender<u32>| async move {
+            let sends = async move {
+                for i in 0..100 {
+                    tx.send(i).await?;
+                }
+                Ok(tx.finish())
+            };
+            OnlyWhenWoken {
+                inner: Box::pin(sends),
+                flag: Arc::new(WokenFlag {
+                    woken: AtomicBool::new(true),
+                    outer: Mutex::new(None),
+                }),
+            }
+            .await
+        },
+    )
+    .await
+    .expect("headers");
+    let read = tokio::time::timeout(Duration::from_secs(10), read_all(response.into_inner()));
+    let (seen, end) = read
+        .await
+        .expect("the body stalled: its send was never woken");
+    assert_eq!(seen, (0..100).collect::<Vec<_>>());
     assert!(end.is_none(), "a clean end, got {end:?}");
 }

@@ -11,6 +11,7 @@ use super::receiver::Receiver;
 use super::response_stream::{ResponseStream, respond};
 use super::sender::{Finished, Sender};
 use crate::deadline::{self, RequestDeadline};
+use crate::inline_stage;
 use crate::outbox::Outbox;
 
 /// Server streaming: the handler gets the request and a [`Sender`]; its body runs
@@ -26,8 +27,9 @@ where
 {
     let deadline = deadline_of(&request);
     let outbox = Arc::new(Outbox::new());
-    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox))));
-    respond(outbox, body, deadline).await
+    let (stage_in, stage_out) = inline_stage::ring();
+    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox), stage_in)));
+    respond(outbox, stage_out, body, deadline).await
 }
 
 /// Bidi streaming: a [`Receiver`] whose first receive sends the response headers,
@@ -44,8 +46,9 @@ where
     let deadline = deadline_of(&request);
     let outbox = Arc::new(Outbox::new());
     let request = Receiver::from_request(request, Some(outbox.clone()))?;
-    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox))));
-    respond(outbox, body, deadline).await
+    let (stage_in, stage_out) = inline_stage::ring();
+    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox), stage_in)));
+    respond(outbox, stage_out, body, deadline).await
 }
 
 /// Client streaming: a [`Receiver`]; the handler's own response is the reply.

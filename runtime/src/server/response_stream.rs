@@ -17,7 +17,7 @@ use tonic::{Response, Status};
 use super::caught::poll_caught;
 use super::sender::Finished;
 use crate::deadline::{self, RequestDeadline};
-use crate::inline_stage::Stage;
+use crate::inline_stage::StageOut;
 use crate::outbox::{FIRST_GENERATION, Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
@@ -36,8 +36,9 @@ pub struct ResponseStream<T> {
     outcome: Option<Result<(), Status>>,
     /// Messages taken from the outbox, not yet yielded.
     ready: VecDeque<T>,
-    /// The buffer lent to the body while it is polled, for sends without a lock.
-    stage: Stage<T>,
+    /// Messages the body staged while polled (see `inline_stage`), yielded after
+    /// `ready`.
+    stage: StageOut<T>,
     /// The generation of the next body poll, as the outbox last said.
     generation: u64,
     /// The end, once decided: `None` for a clean end, or the error status.
@@ -62,13 +63,18 @@ enum Progress {
 }
 
 impl<T: Send + 'static> ResponseStream<T> {
-    fn new(outbox: Arc<Outbox<T>>, body: HandlerBody, deadline: Option<RequestDeadline>) -> Self {
+    fn new(
+        outbox: Arc<Outbox<T>>,
+        stage: StageOut<T>,
+        body: HandlerBody,
+        deadline: Option<RequestDeadline>,
+    ) -> Self {
         ResponseStream {
             outbox,
             body: Some(body),
             outcome: None,
             ready: VecDeque::new(),
-            stage: Stage::new(),
+            stage,
             generation: FIRST_GENERATION,
             end: None,
             done: false,
@@ -89,6 +95,7 @@ impl<T: Send + 'static> ResponseStream<T> {
             self.deadline = None;
             self.body = None;
             self.ready.clear();
+            self.stage.discard();
             self.end = Some(Some(deadline::exceeded()));
             self.outbox.close();
             return Poll::Ready(Progress::End);
@@ -97,20 +104,16 @@ impl<T: Send + 'static> ResponseStream<T> {
         // task sent: queued messages go before staged ones, so order holds either way.
         let mut staged = None;
         if let Some(body) = self.body.as_mut() {
-            let (polled, gathered) =
-                self.stage.lend(self.outbox.address(), self.generation, || {
-                    poll_caught(body.as_mut(), cx)
-                });
+            let polled =
+                self.stage
+                    .marked(self.outbox.address(), self.generation, cx.waker(), || {
+                        poll_caught(body.as_mut(), cx)
+                    });
             if let Poll::Ready(result) = polled {
                 self.body = None;
                 self.outcome = Some(result.and_then(|returned| returned.map(drop)));
             }
-            if let Some(parked) = gathered.parked
-                && !parked.will_wake(cx.waker())
-            {
-                parked.wake();
-            }
-            staged = Some(gathered.staged);
+            staged = Some(self.stage.len());
         }
         let snapshot = self.outbox.take(&mut self.ready, staged, cx.waker());
         self.generation = snapshot.generation;
@@ -121,7 +124,7 @@ impl<T: Send + 'static> ResponseStream<T> {
     }
 
     fn progress(&mut self, snapshot: &Snapshot, header_phase: bool) -> Option<Progress> {
-        if !self.ready.is_empty() {
+        if !self.ready.is_empty() || !self.stage.is_empty() {
             return Some(Progress::Messages);
         }
         // Only the body's return decides the end: after an abandoned sender it
@@ -163,6 +166,9 @@ impl<T: Send + 'static> Stream for ResponseStream<T> {
             if let Some(message) = this.ready.pop_front() {
                 return Poll::Ready(Some(Ok(message)));
             }
+            if let Some(message) = this.stage.pop() {
+                return Poll::Ready(Some(Ok(message)));
+            }
             if this.done {
                 return Poll::Ready(None);
             }
@@ -193,10 +199,11 @@ impl<T> fmt::Debug for ResponseStream<T> {
 /// Drives `body` until the headers can go out, then hands tonic the response.
 pub(crate) async fn respond<T: Send + 'static>(
     outbox: Arc<Outbox<T>>,
+    stage: StageOut<T>,
     body: HandlerBody,
     deadline: Option<RequestDeadline>,
 ) -> Result<Response<ResponseStream<T>>, Status> {
-    let mut stream = ResponseStream::new(outbox, body, deadline);
+    let mut stream = ResponseStream::new(outbox, stage, body, deadline);
     let headers = poll_fn(|cx| stream.poll_headers(cx)).await?;
     Ok(Response::from_parts(headers, stream, Default::default()))
 }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, ready};
 
 use tonic::metadata::MetadataMap;
 
-use crate::inline_stage;
+use crate::inline_stage::{StageIn, Staged};
 use crate::outbox::{Outbox, SenderState};
 use crate::send_error::SendError;
 
@@ -40,6 +40,8 @@ use crate::send_error::SendError;
 /// ```
 pub struct Sender<T> {
     outbox: Arc<Outbox<T>>,
+    /// Where the body sends while its stream polls it (see `inline_stage`).
+    stage: StageIn<T>,
     finished: bool,
     /// The body poll of the last message queued through the outbox's lock.
     queued_in: u64,
@@ -85,27 +87,44 @@ impl<T> Unpin for Sending<'_, T> {}
 impl<T: Send + 'static> Future for Sending<'_, T> {
     type Output = Result<(), SendError<T>>;
 
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let Sending { sender, message } = self.get_mut();
         let address = sender.outbox.address();
-        match inline_stage::push(address, sender.queued_in, message, cx) {
-            Some(Poll::Ready(staged_in)) => {
-                sender.staged_in = staged_in;
-                return Poll::Ready(Ok(()));
+        match sender.stage.push(address, sender.queued_in, message, cx) {
+            Staged::In(generation) => {
+                sender.staged_in = generation;
+                Poll::Ready(Ok(()))
             }
-            Some(Poll::Pending) => return Poll::Pending,
-            None => {}
+            Staged::Full { foreign } => {
+                if foreign {
+                    sender.outbox.wait_for_room(cx.waker());
+                }
+                Poll::Pending
+            }
+            Staged::Locked => sender.poll_locked(message, cx),
         }
-        let pushed = ready!(sender.outbox.poll_push(message, sender.staged_in, cx));
-        sender.queued_in = pushed.map_err(SendError)?;
+    }
+}
+
+impl<T: Send + 'static> Sender<T> {
+    /// A send that is not staged: through the outbox's lock.
+    fn poll_locked(
+        &mut self,
+        message: &mut Option<T>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        let pushed = ready!(self.outbox.poll_push(message, self.staged_in, cx));
+        self.queued_in = pushed.map_err(SendError)?;
         Poll::Ready(Ok(()))
     }
 }
 
 impl<T> Sender<T> {
-    pub(crate) fn new(outbox: Arc<Outbox<T>>) -> Self {
+    pub(crate) fn new(outbox: Arc<Outbox<T>>, stage: StageIn<T>) -> Self {
         Sender {
             outbox,
+            stage,
             finished: false,
             queued_in: 0,
             staged_in: 0,
