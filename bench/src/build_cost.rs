@@ -48,7 +48,7 @@ fn write_crate(dir: &Path, name: &str, greeter: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-fn build(dir: &Path, target: &Path) -> Result<f64, Box<dyn std::error::Error>> {
+fn build(dir: &Path, target: &Path) -> Result<f64, crate::BoxError> {
     // Touching the module makes cargo rebuild this crate (and only it).
     let module = dir.join("src/greeter.rs");
     let text = std::fs::read(&module)?;
@@ -77,7 +77,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Builds both sides, alternately; median seconds of each.
-pub fn measure(mode: Mode) -> Result<BuildCost, Box<dyn std::error::Error>> {
+pub fn measure(mode: Mode) -> Result<BuildCost, crate::BoxError> {
     let root = repo_root();
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

@@ -208,7 +208,8 @@ fn is_stream(variant: &str) -> bool {
 
 /// Every variant, `rounds` times (the stream variants `stream_repeats` times per
 /// round), interleaved after one warm-up round, in alternating order.
-pub async fn run(mode: Mode, only: Option<&str>) -> Result<Results, Box<dyn std::error::Error>> {
+pub async fn run(mode: Mode, only: Option<String>) -> Result<Results, crate::BoxError> {
+    let only = only.as_deref();
     let sizes = mode.sizes();
     let mut servers = Servers::start().await?;
     let mut results = Results {

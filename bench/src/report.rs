@@ -132,7 +132,8 @@ fn markdown(results: &Results) -> String {
         out,
         "# Benchmarks\n\nWritten by `cargo run --release -p tonic-session-bench` (the full mode); \
          `-- --quick` runs in under a minute. Loopback, a multi-thread tokio runtime, server and \
-         client in one process. Each variant ran in interleaved rounds; ping-pong and unary \
+         client in one process; the measuring code runs as a task on the runtime, as a client \
+         in a handler or a spawned task does. Each variant ran in interleaved rounds; ping-pong and unary \
          measure raw and session in one sample, taking turns every {TURN} round trips, so \
          both are timed through the same stretch of a noisy machine; figures are medians; \
          ratios are of medians from the same run (higher is better for the session side).\n\n",

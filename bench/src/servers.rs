@@ -25,7 +25,7 @@ async fn listen() -> std::io::Result<(TcpListener, SocketAddr)> {
     Ok((listener, addr))
 }
 
-async fn connect(addr: SocketAddr) -> Result<BenchClient<Channel>, Box<dyn std::error::Error>> {
+async fn connect(addr: SocketAddr) -> Result<BenchClient<Channel>, crate::BoxError> {
     let channel = Channel::from_shared(format!("http://{addr}"))?
         .connect()
         .await?;
@@ -34,7 +34,7 @@ async fn connect(addr: SocketAddr) -> Result<BenchClient<Channel>, Box<dyn std::
 
 impl Servers {
     /// Starts both servers (they run until the runtime ends) and connects to them.
-    pub async fn start() -> Result<Servers, Box<dyn std::error::Error>> {
+    pub async fn start() -> Result<Servers, crate::BoxError> {
         let raw = RawBench::default();
         let session = SessionBench::default();
         let (raw_listener, raw_addr) = listen().await?;

@@ -60,7 +60,7 @@ async fn session(variant: Variant) -> Result<u64, tonic::Status> {
 }
 
 /// The stalled-reader figures of both services.
-pub async fn measure() -> Result<Stall, Box<dyn std::error::Error>> {
+pub async fn measure() -> Result<Stall, crate::BoxError> {
     let raw = RawBench::default();
     let response = Bench::produce(&raw, plan(Variant::Mpsc)).await?;
     let raw_mpsc_sent = settled(&raw.sent).await;
