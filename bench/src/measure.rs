@@ -126,6 +126,18 @@ async fn server_stream(servers: &mut Servers, variant: Variant, count: u64) -> R
 /// Round trips (calls, or pings) each side makes per turn in a paired sample.
 pub const TURN: u64 = 100;
 
+/// The sides of a paired sample (0 raw, 1 session) in the order they take the turn
+/// that starts at round trip `seq`: raw first, then session first, and so on. The
+/// second side of a turn ran 3-16% faster than the first, whichever it was (unary,
+/// 3 runs each way): going second every time would count that as its own.
+pub fn turn_order(seq: u64) -> [usize; 2] {
+    if (seq / TURN).is_multiple_of(2) {
+        [0, 1]
+    } else {
+        [1, 0]
+    }
+}
+
 /// Both unary variants in one sample, taking turns every [`TURN`] calls: a
 /// sequential call is a round trip whose latency follows whatever else the machine
 /// is doing, so each side is timed through the same stretch of it. Calls per second
@@ -135,7 +147,7 @@ async fn unary_pair(servers: &mut Servers, calls: u64) -> Result<(f64, f64), Sta
     let mut seq = 0;
     while seq < calls {
         let turn = TURN.min(calls - seq);
-        for (side, spent) in spent.iter_mut().enumerate() {
+        for side in turn_order(seq) {
             let client = if side == 0 {
                 &mut servers.raw_client
             } else {
@@ -148,7 +160,7 @@ async fn unary_pair(servers: &mut Servers, calls: u64) -> Result<(f64, f64), Sta
                     return Err(Status::internal("wrong reply"));
                 }
             }
-            *spent += started.elapsed();
+            spent[side] += started.elapsed();
         }
         seq += turn;
     }

@@ -11,7 +11,7 @@ use tonic_session::server::{Finished, Receiver, Sender};
 use crate::benchpb::bench_client::BenchClient;
 use crate::benchpb::bench_server::Bench;
 use crate::benchpb::{Msg, Plan, Variant};
-use crate::measure::TURN;
+use crate::measure::{TURN, turn_order};
 use crate::msg;
 use crate::raw::RawPingPong;
 
@@ -101,7 +101,8 @@ pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64
 /// Sequential round trips on two bidi calls at once, the raw one by hand and a
 /// session, taking turns every [`TURN`]: a round trip's latency follows
 /// whatever else the machine is doing, so each side is timed through the same stretch
-/// of it. Time spent in round trips by (raw, session).
+/// of it. The side that goes first alternates (see [`turn_order`]). Time spent in
+/// round trips by (raw, session).
 #[tonic_session::client]
 pub async fn ping_pong_pair(
     raw: &mut BenchClient<Channel>,
@@ -110,26 +111,31 @@ pub async fn ping_pong_pair(
 ) -> Result<(Duration, Duration), Status> {
     let mut by_hand = RawPingPong::open(raw).await?;
     let (mut tx, mut rx) = session.ping_pong(..).await?;
-    let (mut raw_spent, mut session_spent) = (Duration::ZERO, Duration::ZERO);
+    let mut spent = [Duration::ZERO; 2];
     let mut seq = 0;
     while seq < rounds {
         let turn = seq..seq + TURN.min(rounds - seq);
-        let started = Instant::now();
-        by_hand.round_trips(turn.clone()).await?;
-        raw_spent += started.elapsed();
-        let started = Instant::now();
-        for seq in turn.clone() {
-            tx.send(msg(seq)).await?;
-            match rx.message().await? {
-                Some(pong) if pong.seq == seq => {}
-                other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+        for side in turn_order(seq) {
+            let started = Instant::now();
+            if side == 0 {
+                by_hand.round_trips(turn.clone()).await?;
+            } else {
+                for seq in turn.clone() {
+                    tx.send(msg(seq)).await?;
+                    match rx.message().await? {
+                        Some(pong) if pong.seq == seq => {}
+                        other => {
+                            return Err(Status::internal(format!("round {seq}: got {other:?}")));
+                        }
+                    }
+                }
             }
+            spent[side] += started.elapsed();
         }
-        session_spent += started.elapsed();
         seq = turn.end;
     }
     let _half_closed = tx.finish();
     let _ended = rx.finish().await?;
     by_hand.close().await?;
-    Ok((raw_spent, session_spent))
+    Ok((spent[0], spent[1]))
 }
