@@ -31,7 +31,7 @@ use sync_wrapper::SyncWrapper;
 pub(crate) const INLINE_BATCH: usize = 7;
 
 /// The body poll running on this thread, if any.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 struct Polling {
     /// The address of the outbox whose sender may stage; 0 when no body is polled.
     owner: usize,
