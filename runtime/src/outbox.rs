@@ -73,6 +73,8 @@ pub(crate) struct Snapshot {
     pub(crate) commit_requested: bool,
     /// The generation of the next body poll (see `inline_stage`).
     pub(crate) generation: u64,
+    /// The handler body waits for room, which this take made: poll it again.
+    pub(crate) room_for_body: bool,
 }
 
 impl<T> Outbox<T> {
@@ -204,12 +206,14 @@ impl<T> Outbox<T> {
     /// poll ends that poll's generation, and the next poll gets a new one. Queued
     /// messages go out before staged ones. `waker` is the response side's: it is
     /// registered when nothing was found, so a later push, end or commit request
-    /// wakes it.
+    /// wakes it. `body` is the waker of the handler body the response side polls: a
+    /// sender parked with it is not woken when room is made, the snapshot says so.
     pub(crate) fn take(
         &self,
         into: &mut VecDeque<T>,
         staged: Option<usize>,
         waker: &Waker,
+        body: Option<&Waker>,
     ) -> Snapshot {
         debug_assert!(into.is_empty());
         let mut state = self.lock();
@@ -227,23 +231,29 @@ impl<T> Outbox<T> {
         } else {
             register(&mut state.consumer, waker);
         }
-        // A producer parked with our own waker is the handler body on our task: we
-        // poll it when this batch is out, so waking it would be a self-wake.
+        // A producer parked with the body's waker is the handler body on our task:
+        // waking it would wake our own task; the response side marks it instead.
         let room_made = state.room_wanted && found;
-        let producer = match &state.producer {
-            Some(parked) if room_made && !parked.will_wake(waker) => state.producer.take(),
-            _ => None,
-        };
-        if room_made {
+        let producer = if room_made {
             state.room_wanted = false;
-        }
+            state.producer.take()
+        } else {
+            None
+        };
+        let room_for_body = match (&producer, body) {
+            (Some(parked), Some(body)) => parked.will_wake(body),
+            _ => false,
+        };
         let snapshot = Snapshot {
             sender: state.sender,
             commit_requested: state.commit_requested,
             generation: state.polls,
+            room_for_body,
         };
         drop(state);
-        if let Some(producer) = producer {
+        if let Some(producer) = producer
+            && !room_for_body
+        {
             producer.wake();
         }
         snapshot

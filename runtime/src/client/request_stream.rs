@@ -47,7 +47,7 @@ impl<T> Stream for RequestStream<T> {
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }
-        let snapshot = this.outbox.take(&mut this.ready, None, cx.waker());
+        let snapshot = this.outbox.take(&mut this.ready, None, cx.waker(), None);
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }

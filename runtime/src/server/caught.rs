@@ -16,6 +16,7 @@ pub(crate) fn panicked() -> Status {
 
 /// Polls `future` once; a panic is caught and reported as [`panicked`]. A future
 /// that panicked must not be polled again.
+#[inline(always)]
 pub(crate) fn poll_caught<F: Future + ?Sized>(
     future: Pin<&mut F>,
     cx: &mut Context<'_>,

@@ -9,6 +9,7 @@
 //! Serve such a service with [`SessionLayer`] on the server, so a client's aborted
 //! upload is reported as an error rather than a clean end.
 
+mod body_wake;
 mod caught;
 pub(crate) mod entry;
 mod receiver;

@@ -14,10 +14,11 @@ use tokio::time::{Sleep, sleep_until};
 use tonic::metadata::MetadataMap;
 use tonic::{Response, Status};
 
+use super::body_wake::BodyWake;
 use super::caught::poll_caught;
 use super::sender::Finished;
 use crate::deadline::{self, RequestDeadline};
-use crate::inline_stage::StageOut;
+use crate::inline_stage::{INLINE_BATCH, StageOut};
 use crate::outbox::{FIRST_GENERATION, Outbox, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
@@ -32,6 +33,8 @@ pub struct ResponseStream<T> {
     outbox: Arc<Outbox<T>>,
     /// `None` once the body has returned (or panicked).
     body: Option<HandlerBody>,
+    /// The body's waker: the body is polled only when it was woken (or marked).
+    body_wake: BodyWake,
     /// What the body returned: `Ok` means it returned `Ok(Finished)`.
     outcome: Option<Result<(), Status>>,
     /// Messages taken from the outbox, not yet yielded.
@@ -72,6 +75,7 @@ impl<T: Send + 'static> ResponseStream<T> {
         ResponseStream {
             outbox,
             body: Some(body),
+            body_wake: BodyWake::new(),
             outcome: None,
             ready: VecDeque::new(),
             stage,
@@ -100,22 +104,39 @@ impl<T: Send + 'static> ResponseStream<T> {
             self.outbox.close();
             return Poll::Ready(Progress::End);
         }
-        // The body first, then one look at the outbox for what it and any other
-        // task sent: queued messages go before staged ones, so order holds either way.
+        // The body first if it was woken (see `body_wake`), then one look at the
+        // outbox for what it and any other task sent: queued messages go before
+        // staged ones, so order holds either way.
         let mut staged = None;
-        if let Some(body) = self.body.as_mut() {
-            let polled =
-                self.stage
-                    .marked(self.outbox.address(), self.generation, cx.waker(), || {
-                        poll_caught(body.as_mut(), cx)
-                    });
-            if let Poll::Ready(result) = polled {
-                self.body = None;
-                self.outcome = Some(result.and_then(|returned| returned.map(drop)));
+        if let Some(body) = self.body.as_mut()
+            && self.body_wake.take_mark(cx.waker())
+        {
+            let waker = self.body_wake.waker();
+            let polled = self
+                .stage
+                .marked(self.outbox.address(), self.generation, waker, || {
+                    poll_caught(body.as_mut(), &mut Context::from_waker(waker))
+                });
+            let staged_now = self.stage.len();
+            match polled {
+                Poll::Ready(result) => {
+                    self.body = None;
+                    self.outcome = Some(result.and_then(|returned| returned.map(drop)));
+                }
+                // It may wait for room in the ring, which nobody wakes it for: the
+                // ring is ours to empty (see `inline_stage`).
+                Poll::Pending if staged_now == INLINE_BATCH => self.body_wake.mark(),
+                Poll::Pending => {}
             }
-            staged = Some(self.stage.len());
+            staged = Some(staged_now);
         }
-        let snapshot = self.outbox.take(&mut self.ready, staged, cx.waker());
+        let body_waker = self.body.as_ref().map(|_| self.body_wake.waker());
+        let snapshot = self
+            .outbox
+            .take(&mut self.ready, staged, cx.waker(), body_waker);
+        if snapshot.room_for_body {
+            self.body_wake.mark();
+        }
         self.generation = snapshot.generation;
         match self.progress(&snapshot, header_phase) {
             Some(progress) => Poll::Ready(progress),
