@@ -149,9 +149,9 @@ async fn unary_pair(servers: &mut Servers, calls: u64) -> Result<(f64, f64), Sta
         let turn = TURN.min(calls - seq);
         for side in turn_order(seq) {
             let client = if side == 0 {
-                &mut servers.raw_client
+                &mut servers.raw_round_trips
             } else {
-                &mut servers.session_client
+                &mut servers.session_round_trips
             };
             let started = Instant::now();
             for seq in seq..seq + turn {
@@ -200,8 +200,8 @@ async fn pair(servers: &mut Servers, first: &str, sizes: &Sizes) -> Result<(f64,
     match first {
         "ping_pong_raw_mpsc" => {
             let (raw, session) = session::ping_pong_pair(
-                &mut servers.raw_client,
-                &mut servers.session_client,
+                &mut servers.raw_round_trips,
+                &mut servers.session_round_trips,
                 sizes.ping_pongs,
             )
             .await?;

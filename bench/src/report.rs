@@ -135,7 +135,8 @@ fn markdown(results: &Results) -> String {
          client in one process; the measuring code runs as a task on the runtime, as a client \
          in a handler or a spawned task does. Each variant ran in interleaved rounds; ping-pong and unary \
          measure raw and session in one sample, taking turns every {TURN} round trips, so \
-         both are timed through the same stretch of a noisy machine; figures are medians; \
+         both are timed through the same stretch of a noisy machine, on connections of their \
+         own (a connection that streamed runs later round trips slower); figures are medians; \
          ratios are of medians from the same run (higher is better for the session side).\n\n",
     );
     let _ = writeln!(
