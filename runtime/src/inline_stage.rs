@@ -127,6 +127,7 @@ impl<T> StageOut<T> {
     /// Runs `poll` (one poll of the body) with this thread marked for the senders of
     /// the outbox at `owner`. The mark ends when `poll` returns or unwinds, and the
     /// mark of an enclosing poll (a session polled inside another's body) comes back.
+    #[inline(always)]
     pub(crate) fn marked<R>(
         &self,
         owner: usize,
