@@ -86,17 +86,40 @@ impl Results {
     pub fn median(&self, variant: &str) -> f64 {
         let mut samples = self.samples.get(variant).cloned().unwrap_or_default();
         samples.sort_by(f64::total_cmp);
-        match samples.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => samples[n / 2],
-            n => (samples[n / 2 - 1] + samples[n / 2]) / 2.0,
-        }
+        quantile(&samples, 0.5)
     }
 
     /// `median(a) / median(b)`.
     pub fn ratio(&self, a: &str, b: &str) -> f64 {
         self.median(a) / self.median(b)
     }
+
+    /// The quartiles (lower, median, upper) of `a / b` taken pass by pass: the
+    /// `i`-th samples of two variants come from the same pass (stream variants ran
+    /// a few seconds apart in it; a pair's two sides in one sample). How far they
+    /// spread is how far one pass's noise moves a ratio. `None` unless both
+    /// variants have a sample from every pass.
+    pub fn paired_quartiles(&self, a: &str, b: &str) -> Option<[f64; 3]> {
+        let (a, b) = (self.samples.get(a)?, self.samples.get(b)?);
+        if a.len() != b.len() || a.is_empty() {
+            return None;
+        }
+        let mut ratios: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+        ratios.sort_by(f64::total_cmp);
+        Some([0.25, 0.5, 0.75].map(|q| quantile(&ratios, q)))
+    }
+}
+
+/// The `q` quantile of `sorted`, interpolated between neighbours (so the 0.5
+/// quantile of an even count is the mean of the middle two); NaN if empty.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return f64::NAN;
+    };
+    let position = q * last as f64;
+    let (below, weight) = (position.floor() as usize, position.fract());
+    let above = (below + 1).min(last);
+    sorted[below] * (1.0 - weight) + sorted[above] * weight
 }
 
 async fn server_stream(servers: &mut Servers, variant: Variant, count: u64) -> Result<u64, Status> {
