@@ -6,8 +6,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Routes;
+use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Endpoint, Server};
 use tonic_session::server::SessionLayer;
 
@@ -31,7 +31,8 @@ impl Loopback {
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let incoming = TcpListenerStream::new(listener);
+        // TCP_NODELAY, as tonic's own `Server::serve` sets it.
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let shutdown = async {
             let _ = stopped.await;
         };
