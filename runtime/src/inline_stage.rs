@@ -22,6 +22,8 @@ use std::task::{Context, Waker};
 
 use sync_wrapper::SyncWrapper;
 
+use crate::waker_id::WakerId;
+
 /// How many messages a body sending inline stages before it yields to the encoder.
 /// Every staged message is one the encoder could already have taken, and its heap
 /// parts stay allocated until then: glibc's per-thread cache keeps 7 freed blocks of
@@ -41,23 +43,10 @@ struct Polling {
     waker: WakerId,
 }
 
-/// A waker's identity (data and vtable addresses), as `Waker::will_wake` compares.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct WakerId(usize, usize);
-
-impl WakerId {
-    fn of(waker: &Waker) -> Self {
-        WakerId(
-            waker.data().addr(),
-            std::ptr::from_ref(waker.vtable()).addr(),
-        )
-    }
-}
-
 const NOT_POLLING: Polling = Polling {
     owner: 0,
     generation: 0,
-    waker: WakerId(0, 0),
+    waker: WakerId::NONE,
 };
 
 thread_local! {

@@ -37,6 +37,7 @@ pub mod rules;
 mod send_error;
 pub mod server;
 mod single_owner;
+mod waker_id;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -6,13 +6,18 @@
 //! takes a whole batch at a time (a buffer swap), once per poll of the handler body,
 //! so the per-message cost is one lock in `send`. The stream registers its waker
 //! only when it found nothing, and a handler that sends from the stream's own task
-//! skips the lock altogether (`inline_stage`), so it never wakes itself.
+//! skips the lock altogether (`inline_stage`), so it never wakes itself. A stream
+//! whose last take found nothing skips the lock until there is news (`Parked`):
+//! hyper polls a stream again after every frame, and those polls would find nothing.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use tonic::metadata::MetadataMap;
+
+use crate::waker_id::WakerId;
 
 /// How many messages one side of the hand-off holds at most. The session layer holds
 /// at most twice this per direction: one batch queued, one batch being yielded.
@@ -65,6 +70,9 @@ struct State<T> {
 /// Shared state of one sending direction.
 pub(crate) struct Outbox<T> {
     state: Mutex<State<T>>,
+    /// Something for the response side happened since its last take: a message, the
+    /// sender's end, a header commit request. Written only under the lock.
+    news: AtomicBool,
 }
 
 /// What the response side learned from one look at the outbox.
@@ -75,6 +83,28 @@ pub(crate) struct Snapshot {
     pub(crate) generation: u64,
     /// The handler body waits for room, which this take made: poll it again.
     pub(crate) room_for_body: bool,
+    /// The take found nothing and left the response side's waker registered.
+    pub(crate) registered: bool,
+}
+
+/// What the response side remembers of its last take: whether it found nothing,
+/// with which waker left registered. Until the outbox has news, another take with
+/// that waker would find nothing again and change nothing, so it can be skipped.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Parked(WakerId);
+
+impl Parked {
+    /// Not parked: the next look at the outbox takes the lock.
+    pub(crate) const NOT: Parked = Parked(WakerId::NONE);
+
+    /// After a take whose `snapshot` the response side answers with `Pending`.
+    pub(crate) fn after(snapshot: &Snapshot, waker: &Waker) -> Parked {
+        if snapshot.registered {
+            Parked(WakerId::of(waker))
+        } else {
+            Parked::NOT
+        }
+    }
 }
 
 impl<T> Outbox<T> {
@@ -92,6 +122,7 @@ impl<T> Outbox<T> {
                 producer: None,
                 consumer: None,
             }),
+            news: AtomicBool::new(false),
         }
     }
 
@@ -101,6 +132,21 @@ impl<T> Outbox<T> {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes the consumer's waker to wake once the lock is released, and records
+    /// the news for `unchanged`.
+    fn tell_consumer(&self, state: &mut State<T>) -> Option<Waker> {
+        self.news.store(true, Ordering::Release);
+        state.consumer.take()
+    }
+
+    /// Whether a take with `waker` now would find nothing and change nothing: the
+    /// last take found nothing (`parked`, with this waker registered) and nothing
+    /// happened since. No lock: whatever happens after this answer wakes the
+    /// registered waker.
+    pub(crate) fn unchanged(&self, parked: Parked, waker: &Waker) -> bool {
+        parked.0 == WakerId::of(waker) && !self.news.load(Ordering::Acquire)
     }
 
     /// The address that identifies this outbox to `inline_stage`.
@@ -133,7 +179,7 @@ impl<T> Outbox<T> {
         }
         state.queue.push_back(msg);
         let queued_in = state.polls;
-        let consumer = state.consumer.take();
+        let consumer = self.tell_consumer(&mut state);
         drop(state);
         if let Some(waker) = consumer {
             waker.wake();
@@ -162,7 +208,7 @@ impl<T> Outbox<T> {
         if state.sender == SenderState::Open {
             state.sender = how;
         }
-        let consumer = state.consumer.take();
+        let consumer = self.tell_consumer(&mut state);
         drop(state);
         if let Some(waker) = consumer {
             waker.wake();
@@ -177,7 +223,7 @@ impl<T> Outbox<T> {
             return;
         }
         state.commit_requested = true;
-        let consumer = state.consumer.take();
+        let consumer = self.tell_consumer(&mut state);
         drop(state);
         if let Some(waker) = consumer {
             waker.wake();
@@ -231,6 +277,8 @@ impl<T> Outbox<T> {
         } else {
             register(&mut state.consumer, waker);
         }
+        // What this take saw is all there was: later news sets it again.
+        self.news.store(false, Ordering::Relaxed);
         // A producer parked with the body's waker is the handler body on our task:
         // waking it would wake our own task; the response side marks it instead.
         let room_made = state.room_wanted && found;
@@ -249,6 +297,7 @@ impl<T> Outbox<T> {
             commit_requested: state.commit_requested,
             generation: state.polls,
             room_for_body,
+            registered: !found,
         };
         drop(state);
         if let Some(producer) = producer
@@ -306,5 +355,68 @@ impl<T: Send> Closable for Outbox<T> {
     fn abandon(&self) {
         self.end_sender(SenderState::Abandoned);
         Outbox::close(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    use super::*;
+
+    struct NoWake;
+
+    impl Wake for NoWake {
+        fn wake(self: Arc<Self>) {}
+    }
+
+    /// Takes with `waker` and returns what the response side would remember.
+    fn take(outbox: &Outbox<u32>, waker: &Waker) -> (usize, Parked) {
+        let mut into = VecDeque::new();
+        let snapshot = outbox.take(&mut into, None, waker, None);
+        (into.len(), Parked::after(&snapshot, waker))
+    }
+
+    #[test]
+    fn only_an_empty_take_with_the_same_waker_and_no_news_since_can_be_skipped() {
+        let outbox = Outbox::<u32>::new();
+        let waker = Waker::from(Arc::new(NoWake));
+        let other = Waker::from(Arc::new(NoWake));
+        let cx = &mut Context::from_waker(Waker::noop());
+        assert!(!outbox.unchanged(Parked::NOT, &waker), "never looked");
+
+        let (found, parked) = take(&outbox, &waker);
+        assert_eq!(found, 0);
+        assert!(outbox.unchanged(parked, &waker));
+        assert!(
+            !outbox.unchanged(parked, &other),
+            "another waker is not registered"
+        );
+
+        assert!(outbox.poll_push(&mut Some(1), 0, cx).is_ready());
+        assert!(!outbox.unchanged(parked, &waker), "a message is news");
+        let (found, after_found) = take(&outbox, &waker);
+        assert_eq!(found, 1);
+        assert!(
+            !outbox.unchanged(after_found, &waker),
+            "a take that found something leaves no waker registered"
+        );
+
+        let (_, parked) = take(&outbox, &waker);
+        outbox.request_commit();
+        assert!(
+            !outbox.unchanged(parked, &waker),
+            "a commit request is news"
+        );
+
+        let (_, parked) = take(&outbox, &waker);
+        outbox.end_sender(SenderState::Finished);
+        assert!(
+            !outbox.unchanged(parked, &waker),
+            "the sender's end is news"
+        );
+        let (_, parked) = take(&outbox, &waker);
+        assert!(outbox.unchanged(parked, &waker), "and a take saw it");
     }
 }

@@ -187,3 +187,39 @@ fn a_body_waiting_for_room_in_the_queue_is_polled_once_the_stream_took_it() {
         "room for the body is no reason to wake the task"
     );
 }
+
+#[test]
+fn a_stream_that_found_nothing_is_woken_by_each_send_from_another_task() {
+    let task = Arc::new(Task::default());
+    let polls = Arc::new(AtomicUsize::new(0));
+    let handed_out = Arc::new(Mutex::new(None::<Sender<u32>>));
+    let slot = Arc::clone(&handed_out);
+    let mut stream = open(&task, &polls, move |mut tx| async move {
+        tx.send_headers();
+        *slot.lock().unwrap() = Some(tx);
+        std::future::pending().await
+    });
+    let mut tx = handed_out
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the body handed out its sender");
+    for round in 0..3 {
+        // Found nothing; polled again (as hyper does), still nothing.
+        assert!(next(&mut stream, &task).is_pending());
+        assert!(next(&mut stream, &task).is_pending());
+        // Sent outside any poll of the body: through the outbox's lock.
+        let sent = std::pin::pin!(tx.send(round)).poll(&mut Context::from_waker(Waker::noop()));
+        assert!(matches!(sent, Poll::Ready(Ok(()))));
+        assert_eq!(
+            task.wakes(),
+            round as usize + 1,
+            "round {round}: the send woke the stream"
+        );
+        assert!(matches!(next(&mut stream, &task), Poll::Ready(Some(Ok(m))) if m == round));
+    }
+    assert!(next(&mut stream, &task).is_pending());
+    let _finished = tx.finish();
+    assert_eq!(task.wakes(), 4, "the finish woke it");
+    assert_eq!(polls.load(Ordering::SeqCst), 1, "the body was never woken");
+}

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Waker};
 
 use futures_core::Stream;
 
-use crate::outbox::{Outbox, SenderState};
+use crate::outbox::{Outbox, Parked, SenderState};
 
 /// The request stream a client session hands to a tonic call, fed by its sending
 /// half. It ends (a clean half-close) only after the sender's `finish`; a sender
@@ -18,6 +18,8 @@ use crate::outbox::{Outbox, SenderState};
 pub struct RequestStream<T> {
     outbox: Arc<Outbox<T>>,
     ready: VecDeque<T>,
+    /// Whether the last look at the outbox found nothing (see `Parked`).
+    parked: Parked,
     /// Told at the first poll: hyper has the request, so the call needs no more
     /// polling to make the request go out.
     dispatch: Option<Arc<Dispatch>>,
@@ -31,6 +33,7 @@ impl<T> RequestStream<T> {
         RequestStream {
             outbox,
             ready: VecDeque::new(),
+            parked: Parked::NOT,
             dispatch: Some(dispatch),
         }
     }
@@ -47,7 +50,11 @@ impl<T> Stream for RequestStream<T> {
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }
+        if this.outbox.unchanged(this.parked, cx.waker()) {
+            return Poll::Pending;
+        }
         let snapshot = this.outbox.take(&mut this.ready, None, cx.waker(), None);
+        this.parked = Parked::NOT;
         if let Some(message) = this.ready.pop_front() {
             return Poll::Ready(Some(message));
         }
@@ -55,7 +62,10 @@ impl<T> Stream for RequestStream<T> {
             SenderState::Finished => Poll::Ready(None),
             // Abandoned: the cancellation handle makes tonic reset the call; ending
             // here would be a clean half-close, a partial upload looking complete.
-            SenderState::Abandoned | SenderState::Open => Poll::Pending,
+            SenderState::Abandoned | SenderState::Open => {
+                this.parked = Parked::after(&snapshot, cx.waker());
+                Poll::Pending
+            }
         }
     }
 }
@@ -105,5 +115,58 @@ impl Dispatch {
         }
         state.1 = Some(cx.waker().clone());
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Wake;
+
+    use super::*;
+
+    /// The task polling the stream: it counts its wake-ups.
+    #[derive(Default)]
+    struct Task(AtomicUsize);
+
+    impl Wake for Task {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn push(outbox: &Outbox<u32>, message: u32) {
+        let pushed = outbox.poll_push(
+            &mut Some(message),
+            0,
+            &mut Context::from_waker(Waker::noop()),
+        );
+        assert!(matches!(pushed, Poll::Ready(Ok(_))), "{message} queued");
+    }
+
+    #[test]
+    fn a_stream_that_found_nothing_is_woken_by_whatever_comes_next() {
+        let outbox = Arc::new(Outbox::new());
+        let mut stream = RequestStream::new(Arc::clone(&outbox), Arc::default());
+        let task = Arc::new(Task::default());
+        let waker = Waker::from(Arc::clone(&task));
+        let cx = &mut Context::from_waker(&waker);
+        let mut poll = || Pin::new(&mut stream).poll_next(cx);
+        for round in 0..3 {
+            // Found nothing; polled again (as hyper does), still nothing.
+            assert!(poll().is_pending());
+            assert!(poll().is_pending());
+            push(&outbox, round);
+            assert_eq!(
+                task.0.load(Ordering::SeqCst),
+                round as usize + 1,
+                "round {round}: the send woke the stream"
+            );
+            assert_eq!(poll(), Poll::Ready(Some(round)));
+        }
+        assert!(poll().is_pending());
+        outbox.end_sender(SenderState::Finished);
+        assert_eq!(task.0.load(Ordering::SeqCst), 4, "the finish woke it");
+        assert_eq!(poll(), Poll::Ready(None));
     }
 }

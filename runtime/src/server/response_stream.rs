@@ -19,7 +19,7 @@ use super::caught::poll_caught;
 use super::sender::Finished;
 use crate::deadline::{self, RequestDeadline};
 use crate::inline_stage::{INLINE_BATCH, StageOut};
-use crate::outbox::{FIRST_GENERATION, Outbox, SenderState, Snapshot};
+use crate::outbox::{FIRST_GENERATION, Outbox, Parked, SenderState, Snapshot};
 
 /// A streaming handler's body, boxed once per call.
 pub(crate) type HandlerBody = Pin<Box<dyn Future<Output = Result<Finished, Status>> + Send>>;
@@ -44,6 +44,8 @@ pub struct ResponseStream<T> {
     stage: StageOut<T>,
     /// The generation of the next body poll, as the outbox last said.
     generation: u64,
+    /// Whether the last look at the outbox found nothing (see `Parked`).
+    parked: Parked,
     /// The end, once decided: `None` for a clean end, or the error status.
     end: Option<Option<Status>>,
     /// The end has been yielded.
@@ -80,6 +82,7 @@ impl<T: Send + 'static> ResponseStream<T> {
             ready: VecDeque::new(),
             stage,
             generation: FIRST_GENERATION,
+            parked: Parked::NOT,
             end: None,
             done: false,
             deadline: deadline.map(|RequestDeadline(at)| Box::pin(sleep_until(at))),
@@ -130,6 +133,11 @@ impl<T: Send + 'static> ResponseStream<T> {
             }
             staged = Some(staged_now);
         }
+        // Without a body poll (nor its return: only a poll returns), a take would
+        // find what the last one did if the outbox has no news: nothing.
+        if staged.is_none() && self.outbox.unchanged(self.parked, cx.waker()) {
+            return Poll::Pending;
+        }
         let body_waker = self.body.as_ref().map(|_| self.body_wake.waker());
         let snapshot = self
             .outbox
@@ -139,8 +147,14 @@ impl<T: Send + 'static> ResponseStream<T> {
         }
         self.generation = snapshot.generation;
         match self.progress(&snapshot, header_phase) {
-            Some(progress) => Poll::Ready(progress),
-            None => Poll::Pending,
+            Some(progress) => {
+                self.parked = Parked::NOT;
+                Poll::Ready(progress)
+            }
+            None => {
+                self.parked = Parked::after(&snapshot, cx.waker());
+                Poll::Pending
+            }
         }
     }
 
