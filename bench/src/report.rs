@@ -18,7 +18,7 @@ enum Target {
     /// This, within the machine's noise (the same code measured twice differs by
     /// up to this much on a 2-core machine).
     Within(f64, f64),
-    /// None: raw against raw, to show how finely one run resolves the ratios.
+    /// None: raw against raw, a yardstick for the ratios beside it.
     Reference,
 }
 
@@ -76,9 +76,9 @@ const RATIOS: [(&str, &str, &str, Target); 6] = [
         "unary_plain",
         Target::Within(1.0, 0.10),
     ),
-    // The transport's ceiling against `async_stream!`: two raw variants that do the
-    // same work per message, so whatever this reads away from 1.00 is the run's noise,
-    // the yardstick for `server_stream_inline_vs_async_stream`.
+    // The transport's ceiling against `async_stream!`: a producer with no hand-off
+    // at all, so this is as far as any producer could get past `async_stream!` in
+    // this run, noise included: the yardstick for `server_stream_inline_vs_async_stream`.
     (
         "reference_iter_vs_async_stream",
         "server_stream_raw_iter",
@@ -164,9 +164,10 @@ fn markdown(results: &Results) -> String {
          ratios are of medians from the same run (higher is better for the session side). \
          Beside each, the same ratio taken pass by pass (the two sides' samples from one \
          pass): its median and quartiles show how far one pass's noise moves it. The last \
-         ratio has no target: the transport's ceiling (`futures::stream::iter`) over \
-         `async_stream!`, two hand-written servers doing the same work per message, so its \
-         distance from 1.00 is this run's noise, the yardstick for the inline ratio.\n\n",
+         ratio has no target: the transport's ceiling (`futures::stream::iter`, no hand-off \
+         at all) over `async_stream!`, both hand-written: as far as any producer could get \
+         past `async_stream!` in this run, noise included, the yardstick for the inline \
+         ratio.\n\n",
     );
     let _ = writeln!(
         out,
