@@ -213,19 +213,13 @@ mod tests {
                 assert_eq!(generation(push_now(&mut input, 1, 0, i)), Some(1));
             }
             let own = push_now(&mut input, 1, 0, 99);
-            let other_waker = std::sync::Arc::new(NoWake).into();
+            let (_, other_waker) = crate::counting_task::CountingTask::new();
             let foreign = input.push(1, 0, &mut Some(99), &Context::from_waker(&other_waker));
             (own, foreign)
         });
         assert!(matches!(own, Staged::Full { foreign: false }));
         assert!(matches!(foreign, Staged::Full { foreign: true }));
         assert_eq!(output.len(), INLINE_BATCH);
-    }
-
-    struct NoWake;
-
-    impl std::task::Wake for NoWake {
-        fn wake(self: std::sync::Arc<Self>) {}
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub mod server;
 mod single_owner;
 mod waker_id;
 
+#[cfg(test)]
+mod counting_task;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

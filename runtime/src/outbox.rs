@@ -360,16 +360,8 @@ impl<T: Send> Closable for Outbox<T> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::task::Wake;
-
     use super::*;
-
-    struct NoWake;
-
-    impl Wake for NoWake {
-        fn wake(self: Arc<Self>) {}
-    }
+    use crate::counting_task::CountingTask;
 
     /// Takes with `waker` and returns what the response side would remember.
     fn take(outbox: &Outbox<u32>, waker: &Waker) -> (usize, Parked) {
@@ -381,8 +373,8 @@ mod tests {
     #[test]
     fn only_an_empty_take_with_the_same_waker_and_no_news_since_can_be_skipped() {
         let outbox = Outbox::<u32>::new();
-        let waker = Waker::from(Arc::new(NoWake));
-        let other = Waker::from(Arc::new(NoWake));
+        let (_, waker) = CountingTask::new();
+        let (_, other) = CountingTask::new();
         let cx = &mut Context::from_waker(Waker::noop());
         assert!(!outbox.unchanged(Parked::NOT, &waker), "never looked");
 

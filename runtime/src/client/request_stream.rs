@@ -120,20 +120,8 @@ impl Dispatch {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::Wake;
-
     use super::*;
-
-    /// The task polling the stream: it counts its wake-ups.
-    #[derive(Default)]
-    struct Task(AtomicUsize);
-
-    impl Wake for Task {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
+    use crate::counting_task::CountingTask;
 
     fn push(outbox: &Outbox<u32>, message: u32) {
         let pushed = outbox.poll_push(
@@ -148,8 +136,7 @@ mod tests {
     fn a_stream_that_found_nothing_is_woken_by_whatever_comes_next() {
         let outbox = Arc::new(Outbox::new());
         let mut stream = RequestStream::new(Arc::clone(&outbox), Arc::default());
-        let task = Arc::new(Task::default());
-        let waker = Waker::from(Arc::clone(&task));
+        let (task, waker) = CountingTask::new();
         let cx = &mut Context::from_waker(&waker);
         let mut poll = || Pin::new(&mut stream).poll_next(cx);
         for round in 0..3 {
@@ -158,7 +145,7 @@ mod tests {
             assert!(poll().is_pending());
             push(&outbox, round);
             assert_eq!(
-                task.0.load(Ordering::SeqCst),
+                task.wakes(),
                 round as usize + 1,
                 "round {round}: the send woke the stream"
             );
@@ -166,7 +153,7 @@ mod tests {
         }
         assert!(poll().is_pending());
         outbox.end_sender(SenderState::Finished);
-        assert_eq!(task.0.load(Ordering::SeqCst), 4, "the finish woke it");
+        assert_eq!(task.wakes(), 4, "the finish woke it");
         assert_eq!(poll(), Poll::Ready(None));
     }
 }

@@ -98,39 +98,25 @@ impl BodyWake {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
-
-    #[derive(Default)]
-    struct CountingTask(AtomicUsize);
-
-    impl Wake for CountingTask {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
+    use crate::counting_task::CountingTask;
 
     #[test]
     fn a_mark_comes_from_a_wake_or_from_the_stream_and_is_taken_once() {
-        let task = Arc::new(CountingTask::default());
-        let task_waker = Waker::from(Arc::clone(&task));
+        let (task, task_waker) = CountingTask::new();
         let mut body = BodyWake::new();
         assert!(body.take_mark(&task_waker), "the first poll is due");
         assert!(!body.take_mark(&task_waker), "nothing woke the body");
 
         body.waker().wake_by_ref();
-        assert_eq!(task.0.load(Ordering::SeqCst), 1, "the task is woken");
+        assert_eq!(task.wakes(), 1, "the task is woken");
         assert!(body.take_mark(&task_waker));
         assert!(!body.take_mark(&task_waker));
         body.waker().wake_by_ref();
-        assert_eq!(
-            task.0.load(Ordering::SeqCst),
-            2,
-            "a wake leaves the task registered"
-        );
+        assert_eq!(task.wakes(), 2, "a wake leaves the task registered");
         assert!(body.take_mark(&task_waker));
 
         body.mark();
-        assert_eq!(task.0.load(Ordering::SeqCst), 2, "a mark wakes nobody");
+        assert_eq!(task.wakes(), 2, "a mark wakes nobody");
         assert!(body.take_mark(&task_waker));
     }
 }
