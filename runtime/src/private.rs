@@ -9,6 +9,10 @@ pub use crate::single_owner::{OneReceiver, OneSender};
 pub use tonic;
 pub use tonic::async_trait;
 
+/// How many messages a handler body sending from its stream's task stages per poll
+/// (for the runtime's own tests).
+pub const INLINE_BATCH: usize = crate::inline_stage::INLINE_BATCH;
+
 /// A handle to the service that the handler body owns, so the body can outlive the
 /// trait call that started it (tonic polls the response stream after that call
 /// returned).

@@ -223,3 +223,38 @@ fn a_stream_that_found_nothing_is_woken_by_each_send_from_another_task() {
     assert_eq!(task.wakes(), 4, "the finish woke it");
     assert_eq!(polls.load(Ordering::SeqCst), 1, "the body was never woken");
 }
+
+#[test]
+fn a_sender_handed_off_after_a_full_stage_sends_once_the_stage_was_yielded() {
+    use tonic_session::__private::INLINE_BATCH as BATCH;
+    let task = Arc::new(Task::default());
+    let polls = Arc::new(AtomicUsize::new(0));
+    let handed_out = Arc::new(Mutex::new(None::<Sender<u32>>));
+    let slot = Arc::clone(&handed_out);
+    let mut stream = open(&task, &polls, move |mut tx| async move {
+        for i in 0..BATCH as u32 {
+            tx.send(i).await?;
+        }
+        // A full stage, then the sender goes to another task mid-poll.
+        *slot.lock().unwrap() = Some(tx);
+        std::future::pending().await
+    });
+    let mut tx = handed_out.lock().unwrap().take().expect("handed out");
+    let sender_task = Arc::new(Task::default());
+    let sender_waker = Waker::from(Arc::clone(&sender_task));
+    let mut send = Box::pin(tx.send(BATCH as u32));
+    let mut poll_send = || send.as_mut().poll(&mut Context::from_waker(&sender_waker));
+    // It may have to wait until the stream took what it staged (its generation ended).
+    let waited = poll_send().is_pending();
+    for i in 0..BATCH as u32 {
+        assert!(matches!(next(&mut stream, &task), Poll::Ready(Some(Ok(m))) if m == i));
+    }
+    if waited {
+        // The stage is yielded: the stream polls the body once more, and ends the
+        // generation the sender staged in.
+        assert!(next(&mut stream, &task).is_pending());
+        assert_eq!(sender_task.wakes(), 1, "the waiting sender was woken");
+        assert!(matches!(poll_send(), Poll::Ready(Ok(()))));
+    }
+    assert!(matches!(next(&mut stream, &task), Poll::Ready(Some(Ok(m))) if m == BATCH as u32));
+}
