@@ -4,6 +4,7 @@
 pub mod loopback;
 pub mod probe;
 pub mod python_peer;
+pub mod raw_h2;
 pub mod soak;
 pub mod token_fetching;
 

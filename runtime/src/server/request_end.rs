@@ -30,7 +30,8 @@ pub(crate) enum EndSeen {
     Open,
     /// END_STREAM arrived (after data or trailers).
     Complete,
-    /// The body failed: the client reset the stream, or the connection broke.
+    /// The body failed or stopped before END_STREAM: the client reset the stream
+    /// (with any code, NO_ERROR included), or the connection broke.
     Broken,
 }
 
@@ -140,7 +141,12 @@ impl<B: Body + Unpin> Body for RecordingBody<B> {
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         match &polled {
-            Poll::Ready(None) => self.end.record(COMPLETE),
+            // hyper also ends a body this way when the client reset the stream with
+            // NO_ERROR before END_STREAM (HTTP/2's "early response"); for gRPC a
+            // request stream without END_STREAM is never complete. Only here, at the
+            // end, is hyper asked whether END_STREAM arrived.
+            Poll::Ready(None) if self.inner.is_end_stream() => self.end.record(COMPLETE),
+            Poll::Ready(None) => self.end.record(BROKEN),
             Poll::Ready(Some(Ok(frame))) if frame.is_trailers() => self.end.record(COMPLETE),
             Poll::Ready(Some(Err(_))) => self.end.record(BROKEN),
             _ => {}
@@ -150,8 +156,9 @@ impl<B: Body + Unpin> Body for RecordingBody<B> {
 
     /// Never says the end was reached, which `Body` allows: tonic then polls the
     /// body even when it ended with the headers, so the end is recorded where it is
-    /// seen. Asking hyper instead takes h2's lock on the whole connection, which the
-    /// connection's own task holds while it reads frames, once more per call.
+    /// seen. Asking hyper takes h2's lock on the whole connection, which the
+    /// connection's own task holds while it reads frames: `poll_frame` asks once per
+    /// call, at the end, where it must.
     fn is_end_stream(&self) -> bool {
         false
     }
