@@ -49,7 +49,7 @@ fn sending(call: &ExprMethodCall) -> TokenStream {
         async {
             let (mut __tonic_session_outbound, mut __tonic_session_request) = #private::outbound();
             #configure
-            __tonic_session_outbound.note_deadline(&__tonic_session_request);
+            __tonic_session_outbound.note_call(&__tonic_session_request, ::core::stringify!(#method));
             // The call runs on its own handle (tonic clients are cheap clones of a
             // channel), so the halves outlive this borrow and may go to other tasks.
             let mut __tonic_session_client = {

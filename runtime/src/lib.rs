@@ -33,6 +33,7 @@ pub mod client;
 mod deadline;
 mod inline_stage;
 mod outbox;
+mod refused;
 pub mod rules;
 mod send_error;
 pub mod server;

@@ -132,9 +132,11 @@ pub fn configure<S, R>(request: &mut Request<S>, configure: impl FnOnce(&mut Req
 
 impl<T> Outbound<T> {
     /// Takes the deadline of the request as configured, before the call is made
-    /// (so the session's timer runs out no later than tonic's).
-    pub fn note_deadline<S>(&mut self, request: &Request<S>) {
+    /// (so the session's timer runs out no later than tonic's), and the method's
+    /// name as written at the call, for the session's reports.
+    pub fn note_call<S>(&mut self, request: &Request<S>, method: &'static str) {
         self.out.deadline = crate::deadline::of_client_request(request);
+        self.out.name(method);
     }
 }
 

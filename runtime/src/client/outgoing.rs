@@ -3,12 +3,14 @@
 
 use std::future::poll_fn;
 use std::sync::Arc;
+use std::task::{Poll, ready};
 
 use tokio::time::Instant;
 use tonic::{CancellationHandle, Request};
 
 use super::request_stream::{Dispatch, RequestStream};
 use crate::outbox::{Closable, Outbox, SenderState};
+use crate::refused::{MethodName, Refusals};
 use crate::send_error::SendError;
 
 /// The sending side of one call. Dropped without `half_close` or `cancel`, it
@@ -18,6 +20,8 @@ pub(crate) struct Outgoing<T> {
     cancel: Option<CancellationHandle>,
     /// The call's deadline, if its request has one.
     pub(crate) deadline: Option<Instant>,
+    /// Sends refused because the call is over.
+    refusals: Refusals,
 }
 
 impl<T> Outgoing<T> {
@@ -35,6 +39,7 @@ impl<T> Outgoing<T> {
             outbox,
             cancel,
             deadline: None,
+            refusals: Refusals::default(),
         };
         (out, request, dispatch)
     }
@@ -53,13 +58,24 @@ impl<T> Outgoing<T> {
         self.cancel.clone()
     }
 
+    /// Names the call in the reports of refused sends.
+    pub(crate) fn name(&mut self, method: &'static str) {
+        self.refusals = Refusals::new(MethodName::Client(method));
+    }
+
     pub(crate) async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
         let mut message = Some(message);
         // Nothing stages for a request stream: hyper polls it on the connection's task.
-        poll_fn(|cx| self.outbox.poll_push(&mut message, 0, cx))
-            .await
-            .map(drop)
-            .map_err(SendError)
+        poll_fn(
+            |cx| match ready!(self.outbox.poll_push(&mut message, 0, cx)) {
+                Ok(_queued_in) => Poll::Ready(Ok(())),
+                Err(refused) => self
+                    .refusals
+                    .poll_refuse(refused, &mut message, cx)
+                    .map(Err),
+            },
+        )
+        .await
     }
 
     pub(crate) async fn closed(&self) {

@@ -13,6 +13,7 @@ use super::sender::{Finished, Sender};
 use crate::deadline::{self, RequestDeadline};
 use crate::inline_stage;
 use crate::outbox::Outbox;
+use crate::refused::MethodName;
 
 /// Server streaming: the handler gets the request and a [`Sender`]; its body runs
 /// inside the response stream.
@@ -26,9 +27,13 @@ where
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
     let deadline = deadline_of(&request);
+    let method = method_of(&request);
     let outbox = Arc::new(Outbox::new());
     let (stage_in, stage_out) = inline_stage::ring();
-    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox), stage_in)));
+    let body = Box::pin(handler(
+        request,
+        Sender::new(Arc::clone(&outbox), stage_in, method),
+    ));
     respond(outbox, stage_out, body, deadline).await
 }
 
@@ -44,10 +49,14 @@ where
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
     let deadline = deadline_of(&request);
+    let method = method_of(&request);
     let outbox = Arc::new(Outbox::new());
     let request = Receiver::from_request(request, Some(outbox.clone()))?;
     let (stage_in, stage_out) = inline_stage::ring();
-    let body = Box::pin(handler(request, Sender::new(Arc::clone(&outbox), stage_in)));
+    let body = Box::pin(handler(
+        request,
+        Sender::new(Arc::clone(&outbox), stage_in, method),
+    ));
     respond(outbox, stage_out, body, deadline).await
 }
 
@@ -74,4 +83,13 @@ where
 
 fn deadline_of<R>(request: &Request<R>) -> Option<RequestDeadline> {
     request.extensions().get::<RequestDeadline>().copied()
+}
+
+/// The call's path, as `SessionLayer` recorded it, for the sender's reports.
+fn method_of<R>(request: &Request<R>) -> MethodName {
+    request
+        .extensions()
+        .get::<MethodName>()
+        .cloned()
+        .unwrap_or_default()
 }

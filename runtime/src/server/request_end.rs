@@ -115,6 +115,11 @@ where
         let (mut parts, body) = request.into_parts();
         let end = RequestEnd::default();
         parts.extensions.insert(end.clone());
+        if let Some(path) = parts.uri.path_and_query() {
+            parts
+                .extensions
+                .insert(crate::refused::MethodName::Path(path.clone()));
+        }
         if let Some(timeout) = crate::deadline::grpc_timeout(&parts.headers) {
             parts
                 .extensions

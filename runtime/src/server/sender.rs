@@ -10,6 +10,7 @@ use tonic::metadata::MetadataMap;
 
 use crate::inline_stage::{StageIn, Staged};
 use crate::outbox::{Outbox, SenderState};
+use crate::refused::{MethodName, Refusals};
 use crate::send_error::SendError;
 
 /// The sending half of a server response stream.
@@ -47,6 +48,8 @@ pub struct Sender<T> {
     queued_in: u64,
     /// The body poll of the last message staged without it (see `inline_stage`).
     staged_in: u64,
+    /// Sends refused because the call is over.
+    refusals: Refusals,
 }
 
 /// Proof that a server stream was finished cleanly; only [`Sender::finish`] makes one.
@@ -114,20 +117,25 @@ impl<T: Send + 'static> Sender<T> {
         message: &mut Option<T>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), SendError<T>>> {
-        let pushed = ready!(self.outbox.poll_push(message, self.staged_in, cx));
-        self.queued_in = pushed.map_err(SendError)?;
-        Poll::Ready(Ok(()))
+        match ready!(self.outbox.poll_push(message, self.staged_in, cx)) {
+            Ok(queued_in) => {
+                self.queued_in = queued_in;
+                Poll::Ready(Ok(()))
+            }
+            Err(refused) => self.refusals.poll_refuse(refused, message, cx).map(Err),
+        }
     }
 }
 
 impl<T> Sender<T> {
-    pub(crate) fn new(outbox: Arc<Outbox<T>>, stage: StageIn<T>) -> Self {
+    pub(crate) fn new(outbox: Arc<Outbox<T>>, stage: StageIn<T>, method: MethodName) -> Self {
         Sender {
             outbox,
             stage,
             finished: false,
             queued_in: 0,
             staged_in: 0,
+            refusals: Refusals::new(method),
         }
     }
 
