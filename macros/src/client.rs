@@ -60,7 +60,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 fn rewrite(sig: &syn::Signature, body: &mut syn::Block, allowed: Allowed, errors: &mut Errors) {
     errors.extend(raw_stream::check(sig, body, allowed));
     let analysis = Analysis::of_function(&sig.inputs, body, allowed, Side::Client);
-    CallRewriter.visit_block_mut(body);
+    CallRewriter::for_body(body).visit_block_mut(body);
     if let Some(err) = analysis.errors.into_error() {
         errors.push(err);
     }

@@ -6,22 +6,68 @@
 //!   returns. `client.method(.., |request| ..)` first hands the closure
 //!   `&mut Request<_>`, to set metadata or a deadline with tonic's own API.
 //! - `x.method(arg).await`: if tonic's method returns a streaming response
-//!   (server streaming), a `Receiver`; anything else passes through unchanged.
+//!   (server streaming), a `Receiver`; anything else passes through unchanged. When
+//!   `arg` is a local the body calls `set_timeout` on, the receiver holds that
+//!   deadline to the end of the stream.
 //!
 //! The kind is decided by the compiler from tonic's types (autoref specialization
 //! in the runtime), never guessed from names here. Nested items (`fn`, `impl`) are
 //! left alone: they carry their own attribute if they want one.
 
-use proc_macro2::TokenStream;
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprAwait, ExprMethodCall, Item};
 
 /// Rewrites the calls in one function body. Every call is either rewritten or left
 /// as it is: what cannot be a session is for the compiler to reject, at the call.
+pub(crate) struct CallRewriter {
+    /// The locals this body sets a deadline on (`request.set_timeout(..)`): passed
+    /// to a call, their deadline is read, so a server-streaming session holds it.
+    timed: HashSet<Ident>,
+}
+
+impl CallRewriter {
+    /// A rewriter for `body`.
+    pub(crate) fn for_body(body: &syn::Block) -> Self {
+        let mut timed = TimedRequests::default();
+        timed.visit_block(body);
+        CallRewriter { timed: timed.0 }
+    }
+
+    /// The local passed as the call's only argument, if the body sets a deadline on
+    /// it. Only these are looked at: their type is known at the call (a method was
+    /// called on them), so reading them never leaves the compiler a type to guess.
+    fn timed_argument(&self, call: &ExprMethodCall) -> Option<Ident> {
+        let Some(Expr::Path(path)) = call.args.first() else {
+            return None;
+        };
+        let name = path.path.get_ident()?;
+        self.timed.contains(name).then(|| name.clone())
+    }
+}
+
+/// Collects the receivers of `x.set_timeout(..)`.
 #[derive(Default)]
-pub(crate) struct CallRewriter;
+struct TimedRequests(HashSet<Ident>);
+
+impl Visit<'_> for TimedRequests {
+    fn visit_expr_method_call(&mut self, call: &ExprMethodCall) {
+        if call.method == "set_timeout"
+            && let Expr::Path(path) = &*call.receiver
+            && let Some(name) = path.path.get_ident()
+        {
+            self.0.insert(name.clone());
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_item(&mut self, _item: &Item) {}
+}
 
 /// Whether the call is `x.method(..)` or `x.method(.., configure)`.
 fn is_sending(call: &ExprMethodCall) -> bool {
@@ -69,14 +115,28 @@ fn sending(call: &ExprMethodCall) -> TokenStream {
     }
 }
 
-fn classified(awaited: &ExprAwait) -> TokenStream {
+/// `x.method(arg).await`, classified by what it returns; `timed` is `arg` when it
+/// is a request whose deadline the session must hold.
+fn classified(awaited: &ExprAwait, timed: Option<Ident>) -> TokenStream {
     let private = quote!(::tonic_session::__private);
+    let deadline = match timed {
+        Some(request) => quote_spanned! {request.span()=>
+            {
+                #[allow(unused_imports)]
+                use #private::{PeekOther as _, PeekRequest as _};
+                (&&#private::Peek(&#request)).tonic_session_deadline()
+            }
+        },
+        None => quote!(::core::option::Option::None),
+    };
     quote_spanned! {awaited.span()=>
         {
+            let __tonic_session_deadline = #deadline;
             let __tonic_session_value = #awaited;
             #[allow(unused_imports)]
             use #private::{AwaitedOther as _, AwaitedStreaming as _};
-            (&&#private::Awaited::new(__tonic_session_value)).tonic_session_output()
+            (&&#private::Awaited::new(__tonic_session_value, __tonic_session_deadline))
+                .tonic_session_output()
         }
     }
 }
@@ -94,7 +154,8 @@ impl VisitMut for CallRewriter {
                     && call.args.len() == 1
                 {
                     visit_mut::visit_expr_method_call_mut(self, call);
-                    *expr = Expr::Verbatim(classified(awaited));
+                    let timed = self.timed_argument(call);
+                    *expr = Expr::Verbatim(classified(awaited, timed));
                     return;
                 }
                 visit_mut::visit_expr_await_mut(self, awaited);

@@ -4,10 +4,13 @@
 //! sides, and reports it as `CANCELLED`); a session enforces it until the end of the
 //! RPC and reports `DEADLINE_EXCEEDED`, on both sides.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName};
-use tokio::time::Instant;
+use tokio::time::{Instant, sleep_until};
 use tonic::Status;
 
 /// The deadline of a server request, recorded by [`SessionLayer`](crate::server::SessionLayer).
@@ -33,6 +36,28 @@ impl RequestDeadline {
 /// The status of an RPC whose deadline passed.
 pub(crate) fn exceeded() -> Status {
     Status::deadline_exceeded("tonic-session: the deadline passed before the RPC ended")
+}
+
+/// Runs `work` until `deadline`, if there is one; past it, DEADLINE_EXCEEDED (and
+/// `work` is dropped: a call dropped before its end is reset). The deadline is looked
+/// at first, so it wins over tonic's own timer on the same call, which would answer
+/// CANCELLED.
+pub(crate) async fn race<T>(
+    deadline: Option<Instant>,
+    work: impl Future<Output = Result<T, Status>>,
+) -> Result<T, Status> {
+    let Some(at) = deadline else {
+        return work.await;
+    };
+    let mut expiry = pin!(sleep_until(at));
+    let mut work = pin!(work);
+    poll_fn(|cx| {
+        if expiry.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(exceeded()));
+        }
+        work.as_mut().poll(cx)
+    })
+    .await
 }
 
 /// The `grpc-timeout` of a request, if it has a valid one (at most 8 digits and a

@@ -1,8 +1,8 @@
 //! Items the generated code names. Not a public API: no stability promise.
 
 pub use crate::client::classify::{
-    Awaited, AwaitedOther, AwaitedStreaming, CallHandle, Outbound, ReplyOutcome, SendingBidi,
-    SendingCall, SendingUpload, StreamingOutcome, configure, outbound,
+    Awaited, AwaitedOther, AwaitedStreaming, CallHandle, Outbound, Peek, PeekOther, PeekRequest,
+    ReplyOutcome, SendingBidi, SendingCall, SendingUpload, StreamingOutcome, configure, outbound,
 };
 pub use crate::server::entry::{bidi_streaming, client_streaming, server_streaming};
 pub use crate::single_owner::{OneReceiver, OneSender};

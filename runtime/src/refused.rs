@@ -72,6 +72,6 @@ impl Refusals {
                 self.method,
             );
         }
-        Poll::Ready(SendError(message))
+        Poll::Ready(SendError::over(message))
     }
 }

@@ -25,7 +25,7 @@ async fn failing_bidi(
     slot: Slot,
     fail: oneshot::Receiver<Status>,
 ) -> (client::Sender<u32>, client::Receiver<u32>) {
-    client::bidi(move |request: Request<RequestStream<u32>>| async move {
+    client::bidi((), move |request: Request<RequestStream<u32>>| async move {
         let mut stream = request.into_inner();
         // The first poll tells the session the request went out.
         poll_fn(|cx| {

@@ -105,7 +105,7 @@ async fn a_client_producer_ignoring_send_errors_yields_and_is_reported_once() {
     let observed = yielded_after(|attempts| async move {
         // A call that takes its request stream, drops it (the call is over) and
         // never answers.
-        let (mut tx, _rx) = tonic_session::client::bidi::<u64, u64, _>(|request| async move {
+        let (mut tx, _rx) = tonic_session::client::bidi::<u64, u64, _>((), |request| async move {
             let mut stream = request.into_inner();
             poll_fn(|cx| {
                 let _ = Pin::new(&mut stream).poll_next(cx);

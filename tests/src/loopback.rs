@@ -26,6 +26,17 @@ impl Loopback {
 
     /// Serves `routes`, with or without [`SessionLayer`].
     pub async fn start_with(routes: Routes, session_layer: bool) -> Loopback {
+        Self::serve(routes, session_layer, None).await
+    }
+
+    /// Serves `routes` behind [`SessionLayer`] with HTTP/2 flow-control windows of
+    /// `window` bytes per stream and per connection: a client that sends more than
+    /// that to a handler that does not read is held back at once.
+    pub async fn start_with_window(routes: Routes, window: u32) -> Loopback {
+        Self::serve(routes, true, Some(window)).await
+    }
+
+    async fn serve(routes: Routes, session_layer: bool, window: Option<u32>) -> Loopback {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -36,18 +47,22 @@ impl Loopback {
         let shutdown = async {
             let _ = stopped.await;
         };
+        let builder = Server::builder()
+            .initial_stream_window_size(window)
+            .initial_connection_window_size(window);
         let task = if session_layer {
+            let mut builder = builder.layer(SessionLayer::new());
             tokio::spawn(async move {
-                Server::builder()
-                    .layer(SessionLayer::new())
+                builder
                     .add_routes(routes)
                     .serve_with_incoming_shutdown(incoming, shutdown)
                     .await
                     .expect("server");
             })
         } else {
+            let mut builder = builder;
             tokio::spawn(async move {
-                Server::builder()
+                builder
                     .add_routes(routes)
                     .serve_with_incoming_shutdown(incoming, shutdown)
                     .await

@@ -69,7 +69,7 @@ async fn an_upload_through_a_slow_transport_goes_out() {
     let (server, _client, _events) = ProbeService::start().await;
     let mut client = ProbeClient::new(TokenFetching(server.lazy_channel()));
     let mut upload =
-        client::client_streaming(|requests| async move { client.upload(requests).await })
+        client::client_streaming((), |requests| async move { client.upload(requests).await })
             .await
             .unwrap();
     let count = 10 * tonic_session::server::MAX_HELD_MESSAGES as u32;
@@ -274,25 +274,34 @@ async fn one_channel_shared_by_32_tasks() {
 /// The plain functions the attribute expands to, for code without the attribute.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plain_functions_open_each_kind() {
-    let (_server, mut client, _events) = ProbeService::start().await;
+    let (_server, client, _events) = ProbeService::start().await;
 
-    let rx = client::server_streaming(client.numbers(plan(2)))
-        .await
-        .unwrap();
+    let mut call_client = client.clone();
+    let rx = client::server_streaming(plan(2), |request| async move {
+        call_client.numbers(request).await
+    })
+    .await
+    .unwrap();
     let _ended = rx.finish().await.unwrap();
 
     let mut call_client = client.clone();
     let mut upload =
-        client::client_streaming(|requests| async move { call_client.upload(requests).await })
-            .await
-            .unwrap();
+        client::client_streaming(
+            (),
+            |requests| async move { call_client.upload(requests).await },
+        )
+        .await
+        .unwrap();
     upload.send(Item { seq: 0 }).await.unwrap();
     assert_eq!(upload.finish().await.unwrap().into_inner().count, 1);
 
     let mut call_client = client.clone();
-    let (mut tx, mut rx) = client::bidi(|requests| async move { call_client.echo(requests).await })
-        .await
-        .unwrap();
+    let (mut tx, mut rx) = client::bidi(
+        (),
+        |requests| async move { call_client.echo(requests).await },
+    )
+    .await
+    .unwrap();
     tx.send(Item { seq: 9 }).await.unwrap();
     assert_eq!(rx.message().await.unwrap().unwrap().seq, 9);
     let _half_closed = tx.finish();

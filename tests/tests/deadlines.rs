@@ -81,26 +81,134 @@ mod silent_server {
     use tokio_stream::Stream;
     use tonic::service::Routes;
     use tonic::{Response, Status, Streaming};
+    use tonic_session::client;
     use tonic_session_tests::pb::Summary;
     use tonic_session_tests::pb::probe_server::{Probe, ProbeServer};
 
     type Silent = Pin<Box<dyn Stream<Item = Result<Item, Status>> + Send>>;
 
+    /// Answers with headers, then nothing, and never reads a request stream (it
+    /// holds it open, so HTTP/2 flow control soon stops a client that sends).
     struct Silence;
+
+    fn silent_holding(requests: Option<Streaming<Item>>) -> Silent {
+        Box::pin(tokio_stream::StreamExt::map(
+            tokio_stream::pending(),
+            move |never| {
+                let _held = &requests;
+                never
+            },
+        ))
+    }
 
     #[tonic::async_trait]
     impl Probe for Silence {
         type NumbersStream = Silent;
         async fn numbers(&self, _: Request<Plan>) -> Result<Response<Silent>, Status> {
-            Ok(Response::new(Box::pin(tokio_stream::pending())))
+            Ok(Response::new(silent_holding(None)))
         }
         async fn upload(&self, _: Request<Streaming<Item>>) -> Result<Response<Summary>, Status> {
             std::future::pending().await
         }
         type EchoStream = Silent;
-        async fn echo(&self, _: Request<Streaming<Item>>) -> Result<Response<Silent>, Status> {
-            Ok(Response::new(Box::pin(tokio_stream::pending())))
+        async fn echo(
+            &self,
+            request: Request<Streaming<Item>>,
+        ) -> Result<Response<Silent>, Status> {
+            Ok(Response::new(silent_holding(Some(request.into_inner()))))
         }
+    }
+
+    async fn silent_client() -> (Loopback, ProbeClient<tonic::transport::Channel>) {
+        // Small windows: a sender is held back after a few hundred messages.
+        let routes = Routes::new(ProbeServer::new(Silence));
+        let server = Loopback::start_with_window(routes, 1024).await;
+        let client = ProbeClient::new(server.channel().await);
+        (server, client)
+    }
+
+    /// Waits at most 2 s (10 times the deadline) for `status`, which must be
+    /// DEADLINE_EXCEEDED. Not 5 s: a blocked sender's call is also ended then from
+    /// outside (the server's HTTP/2 stack gives up on a stream it cannot write to).
+    async fn assert_expires<T: std::fmt::Debug>(
+        what: &str,
+        ending: impl Future<Output = Result<T, Status>>,
+    ) {
+        let ended = tokio::time::timeout(Duration::from_secs(2), ending).await;
+        let status = ended
+            .unwrap_or_else(|_| panic!("{what}: the client ignored its deadline"))
+            .expect_err("past the deadline");
+        assert_eq!(status.code(), Code::DeadlineExceeded, "{what}: {status:?}");
+    }
+
+    fn timed<T>(message: T) -> Request<T> {
+        let mut request = Request::new(message);
+        request.set_timeout(DEADLINE);
+        request
+    }
+
+    async fn read_to_the_end(mut rx: client::Receiver<Item>) -> Result<(), Status> {
+        while rx.message().await?.is_some() {}
+        Ok(())
+    }
+
+    #[tonic_session::client]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_server_stream_holds_the_deadline_of_its_request() {
+        let (_server, mut client) = silent_client().await;
+        let mut request = Request::new(Plan::default());
+        request.set_timeout(DEADLINE);
+        let rx = client.numbers(request).await.unwrap();
+        assert_expires("attribute", read_to_the_end(rx)).await;
+    }
+
+    /// A bidi sender the server never reads from: HTTP/2 flow control stops it, and
+    /// the deadline ends its wait (nobody reads the receiving half meanwhile).
+    #[tonic_session::client]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sender_blocked_by_flow_control_ends_at_the_deadline() {
+        let (_server, mut client) = silent_client().await;
+        let (tx, rx) = client
+            .echo(.., |request| request.set_timeout(DEADLINE))
+            .await
+            .unwrap();
+        assert_expires("sender", send_until_refused(tx)).await;
+        assert_expires("its receiver", read_to_the_end(rx)).await;
+    }
+
+    async fn send_until_refused(mut tx: client::Sender<Item>) -> Result<(), Status> {
+        for seq in 0.. {
+            tx.send(Item { seq }).await?;
+        }
+        Ok(())
+    }
+
+    /// The same without the attribute: the deadline is set on the request given to
+    /// the plain function.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_plain_functions_hold_the_deadline_of_their_request() {
+        let (_server, client) = silent_client().await;
+        let mut call_client = client.clone();
+        let rx = client::server_streaming(timed(Plan::default()), |request| async move {
+            call_client.numbers(request).await
+        })
+        .await
+        .unwrap();
+        assert_expires("server stream", read_to_the_end(rx)).await;
+
+        let mut call_client = client.clone();
+        let call = |request| async move { call_client.echo(request).await };
+        let (tx, rx) = client::bidi(timed(()), call).await.unwrap();
+        assert_expires("bidi sender", send_until_refused(tx)).await;
+        assert_expires("bidi receiver", read_to_the_end(rx)).await;
+
+        let mut call_client = client.clone();
+        let upload = client::client_streaming(timed(()), |request| async move {
+            call_client.upload(request).await
+        })
+        .await
+        .unwrap();
+        assert_expires("upload", upload.finish()).await;
     }
 
     #[tonic_session::client]

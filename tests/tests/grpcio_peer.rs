@@ -208,7 +208,7 @@ async fn upload(
     client: &GreetingServiceClient<Channel>,
 ) -> client::Upload<HelloRequest, HelloResponse> {
     let client = client.clone();
-    client::client_streaming(|request| {
+    client::client_streaming((), |request| {
         let mut client = client;
         async move { client.hello_client_stream(request).await }
     })
@@ -225,12 +225,13 @@ async fn bidi(
     client::Receiver<HelloResponse>,
 ) {
     let client = client.clone();
-    client::bidi(|mut request| {
-        if abort_after_3 {
-            request
-                .metadata_mut()
-                .insert("x-peer-fault", "abort-after-3".parse().expect("ascii"));
-        }
+    let mut request = tonic::Request::new(());
+    if abort_after_3 {
+        request
+            .metadata_mut()
+            .insert("x-peer-fault", "abort-after-3".parse().expect("ascii"));
+    }
+    client::bidi(request, |request| {
         let mut client = client;
         async move { client.hello_bi_streams(request).await }
     })
@@ -300,9 +301,12 @@ async fn a_grpcio_abort_after_three_reaches_the_session_client() {
     let client = connect(&server).await;
 
     // Server streaming: the client reads the three it gets, then ends its half.
-    let mut rx = client::server_streaming(client.clone().hello_server_stream(aborting("rs")))
-        .await
-        .unwrap();
+    let mut call_client = client.clone();
+    let mut rx = client::server_streaming(aborting("rs"), |request| async move {
+        call_client.hello_server_stream(request).await
+    })
+    .await
+    .unwrap();
     for i in 1..=3 {
         let reply = rx
             .message()

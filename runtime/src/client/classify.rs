@@ -8,6 +8,8 @@ use std::cell::Cell;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use tokio::time::Instant;
+
 use tonic::{Request, Response, Status, Streaming};
 
 use super::open::{open_bidi, open_upload};
@@ -52,13 +54,14 @@ impl<R> ReplyOutcome for Result<Response<R>, Status> {
     }
 }
 
-/// The value of an awaited call inside `#[tonic_session::client]`.
-pub struct Awaited<V>(Cell<Option<V>>);
+/// The value of an awaited call inside `#[tonic_session::client]`, and the deadline
+/// of the request it was made with, when the generated code could read one.
+pub struct Awaited<V>(Cell<Option<V>>, Option<Instant>);
 
 impl<V> Awaited<V> {
     /// Wraps the value for classification.
-    pub fn new(value: V) -> Self {
-        Awaited(Cell::new(Some(value)))
+    pub fn new(value: V, deadline: Option<Instant>) -> Self {
+        Awaited(Cell::new(Some(value)), deadline)
     }
 
     fn take(&self) -> V {
@@ -82,7 +85,7 @@ impl<V: StreamingOutcome> AwaitedStreaming for &Awaited<V> {
     fn tonic_session_output(&self) -> Self::Output {
         self.take()
             .into_outcome()
-            .map(|response| Receiver::open(response, None, None))
+            .map(|response| Receiver::open(response, None, self.1))
     }
 }
 
@@ -100,6 +103,31 @@ impl<V> AwaitedOther for Awaited<V> {
         self.take()
     }
 }
+
+/// A call's argument, looked at for a deadline before the call.
+pub struct Peek<'a, R>(pub &'a R);
+
+/// A request: its deadline (`set_timeout`), counted from now.
+pub trait PeekRequest {
+    /// The deadline, if the request has one.
+    fn tonic_session_deadline(&self) -> Option<Instant>;
+}
+
+impl<M> PeekRequest for &Peek<'_, Request<M>> {
+    fn tonic_session_deadline(&self) -> Option<Instant> {
+        crate::deadline::of_client_request(self.0)
+    }
+}
+
+/// Anything else has no deadline.
+pub trait PeekOther {
+    /// None.
+    fn tonic_session_deadline(&self) -> Option<Instant> {
+        None
+    }
+}
+
+impl<R> PeekOther for Peek<'_, R> {}
 
 /// The client handle a session call runs on: a clone, taken through `&mut self` so
 /// the call site borrows the client exactly as tonic's own `&mut self` methods do
@@ -121,7 +149,7 @@ pub struct Outbound<T> {
 
 /// A sending side and the request (with its stream) to give the call.
 pub fn outbound<T>() -> (Outbound<T>, Request<RequestStream<T>>) {
-    let (out, request, dispatch) = Outgoing::new();
+    let (out, request, dispatch) = Outgoing::new(Request::new(()));
     (Outbound { out, dispatch }, request)
 }
 

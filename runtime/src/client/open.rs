@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
 
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{IntoRequest, Request, Response, Status, Streaming};
 
 use super::outgoing::Outgoing;
 use super::receiver::Receiver;
@@ -15,43 +15,61 @@ use super::request_stream::{Dispatch, RequestStream};
 use super::sender::Sender;
 use super::upload::Upload;
 
-/// A server-streaming call: awaits the response headers and returns the receiving
-/// half.
+/// A server-streaming call: makes `call` with `request` (a message, or a `Request`
+/// with metadata and a deadline), awaits the response headers and returns the
+/// receiving half.
+///
+/// A deadline set on `request` (`set_timeout`) holds to the end of the stream: past
+/// it the call is reset and the receiver reports `DEADLINE_EXCEEDED`, whether or not
+/// the server enforces it.
 ///
 /// ```no_run
-/// # async fn demo(mut client: tonic_session_doc::Client) -> Result<(), tonic::Status> {
-/// let mut rx = tonic_session::client::server_streaming(client.watch(7)).await?;
+/// # async fn demo(client: tonic_session_doc::Client) -> Result<(), tonic::Status> {
+/// let mut request = tonic::Request::new(7);
+/// request.set_timeout(std::time::Duration::from_secs(5));
+/// let mut rx = tonic_session::client::server_streaming(request, |request| {
+///     let mut client = client.clone();
+///     async move { client.watch(request).await }
+/// })
+/// .await?;
 /// while let Some(event) = rx.message().await? {
 ///     println!("{event}");
 /// }
 /// # Ok(()) }
-/// # mod tonic_session_doc { pub struct Client; impl Client {
-/// #   pub async fn watch(&mut self, _: u32) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() } } }
+/// # mod tonic_session_doc { #[derive(Clone)] pub struct Client; impl Client {
+/// #   pub async fn watch(&mut self, _: tonic::Request<u32>) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() } } }
 /// ```
-pub async fn server_streaming<U>(
-    call: impl Future<Output = Result<Response<Streaming<U>>, Status>>,
-) -> Result<Receiver<U>, Status> {
-    Ok(Receiver::open(call.await?, None, None))
+pub async fn server_streaming<M, U, Fut>(
+    request: impl IntoRequest<M>,
+    call: impl FnOnce(Request<M>) -> Fut,
+) -> Result<Receiver<U>, Status>
+where
+    Fut: Future<Output = Result<Response<Streaming<U>>, Status>>,
+{
+    let request = request.into_request();
+    let deadline = crate::deadline::of_client_request(&request);
+    let response = crate::deadline::race(deadline, call(request)).await?;
+    Ok(Receiver::open(response, None, deadline))
 }
 
 /// A client-streaming call: returns the sending half once the request went out;
 /// its `finish` yields the reply.
 ///
-/// `start` is given the request (with its stream; set metadata or a timeout on it
-/// here) and returns the call, owning its client (clone it: tonic clients are cheap
-/// handles to a shared channel).
-///
-/// A deadline set inside `start` is not seen by the session, so only the server
-/// (and tonic, until the response headers) enforces it; the attribute's
-/// `client.method(.., |request| request.set_timeout(..))` enforces it here too.
+/// `request` carries what the call's request has besides its stream: metadata,
+/// extensions and a deadline (`()` for none). `start` is given the request (with its
+/// stream) and returns the call, owning its client (clone it: tonic clients are cheap
+/// handles to a shared channel). A deadline set on `request` holds to the end of the
+/// call, for both halves; configure the request there, not inside `start`, where the
+/// session cannot see it.
 pub async fn client_streaming<T, R, Fut>(
+    request: impl IntoRequest<()>,
     start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
 ) -> Result<Upload<T, R>, Status>
 where
     R: Send + 'static,
     Fut: Future<Output = Result<Response<R>, Status>> + Send + 'static,
 {
-    let (out, request, dispatch) = Outgoing::new();
+    let (out, request, dispatch) = Outgoing::new(request.into_request());
     open_upload(out, dispatch, start(request)).await
 }
 
@@ -59,15 +77,16 @@ where
 /// out, without waiting for the response headers (a server may wait for the first
 /// message before it answers).
 ///
-/// `start` is as for [`client_streaming`].
+/// `request` and `start` are as for [`client_streaming`].
 pub async fn bidi<T, U, Fut>(
+    request: impl IntoRequest<()>,
     start: impl FnOnce(Request<RequestStream<T>>) -> Fut,
 ) -> Result<(Sender<T>, Receiver<U>), Status>
 where
     T: Send + 'static,
     Fut: Future<Output = Result<Response<Streaming<U>>, Status>> + Send + 'static,
 {
-    let (out, request, dispatch) = Outgoing::new();
+    let (out, request, dispatch) = Outgoing::new(request.into_request());
     open_bidi(out, dispatch, start(request)).await
 }
 

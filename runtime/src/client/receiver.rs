@@ -162,6 +162,14 @@ impl<U> Receiver<U> {
         }
     }
 
+    /// DEADLINE_EXCEEDED if the deadline has passed: a call that failed then (its
+    /// sending half reset it at the deadline, say) failed because of it, even when
+    /// the timer has not fired yet (it ticks in milliseconds).
+    fn past_deadline(&self) -> Option<Status> {
+        let deadline = self.deadline.as_ref()?.deadline();
+        (Instant::now() >= deadline).then(crate::deadline::exceeded)
+    }
+
     /// The next message; `Ok(None)` once the call ended with status OK. An error
     /// status is returned as `Err` (and again by later calls).
     pub async fn message(&mut self) -> Result<Option<U>, Status> {
@@ -176,6 +184,7 @@ impl<U> Receiver<U> {
                     self.state = State::Open(stream);
                 }
                 Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
+                    let status = self.past_deadline().unwrap_or(status);
                     self.end(Err(status));
                 }
                 Step::Item(Some(Ok(message))) => return Ok(Some(message)),

@@ -1,11 +1,8 @@
 //! The sending half of a client-streaming call.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
-use std::task::Poll;
-
-use tokio::time::sleep_until;
+use std::future::Future;
+use std::pin::Pin;
 
 use tonic::{Response, Status};
 
@@ -38,21 +35,9 @@ impl<T, R> Upload<T, R> {
     /// Half-closes the request stream and waits for the server's reply: its
     /// response, or the status the call ended with.
     pub async fn finish(self) -> Result<Response<R>, Status> {
-        let Upload { mut out, mut reply } = self;
+        let Upload { mut out, reply } = self;
         out.half_close();
-        let Some(deadline) = out.deadline else {
-            return reply.await;
-        };
-        let mut expiry = pin!(sleep_until(deadline));
-        // The deadline first: tonic's own timer on the same call would answer
-        // CANCELLED. Dropping the call on expiry resets it.
-        poll_fn(|cx| {
-            if expiry.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Err(crate::deadline::exceeded()));
-            }
-            reply.as_mut().poll(cx)
-        })
-        .await
+        crate::deadline::race(out.deadline, reply).await
     }
 
     /// Cancels the call (RST_STREAM): the server sees an aborted upload.

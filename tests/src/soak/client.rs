@@ -113,7 +113,8 @@ async fn download(plan: Plan, mut client: SoakClient<Channel>, proxy: Option<&Pr
         forever: plan.fault.by_client(),
     });
     decorate(&mut request, plan);
-    let mut rx = match client::server_streaming(client.download(request)).await {
+    let call = |request| async move { client.download(request).await };
+    let mut rx = match client::server_streaming(request, call).await {
         Ok(rx) => rx,
         Err(status) => return seen.ended::<()>(Err(status)),
     };
@@ -144,12 +145,13 @@ async fn download(plan: Plan, mut client: SoakClient<Channel>, proxy: Option<&Pr
 
 async fn upload(plan: Plan, client: SoakClient<Channel>, proxy: Option<&Proxy>) -> Seen {
     let seen = Seen::new();
-    let start = move |mut request| {
-        decorate(&mut request, plan);
+    let mut request = Request::new(());
+    decorate(&mut request, plan);
+    let start = move |request| {
         let mut client = client;
         async move { client.upload(request).await }
     };
-    let mut upload = match client::client_streaming(start).await {
+    let mut upload = match client::client_streaming(request, start).await {
         Ok(upload) => upload,
         Err(status) => return seen.ended::<()>(Err(status)),
     };
@@ -186,12 +188,13 @@ async fn upload(plan: Plan, client: SoakClient<Channel>, proxy: Option<&Proxy>) 
 
 async fn chat(plan: Plan, client: SoakClient<Channel>, proxy: Option<&Proxy>) -> Seen {
     let mut seen = Seen::new();
-    let start = move |mut request| {
-        decorate(&mut request, plan);
+    let mut request = Request::new(());
+    decorate(&mut request, plan);
+    let start = move |request| {
         let mut client = client;
         async move { client.chat(request).await }
     };
-    let (mut tx, mut rx) = match client::bidi(start).await {
+    let (mut tx, mut rx) = match client::bidi(request, start).await {
         Ok(halves) => halves,
         Err(status) => return seen.ended::<()>(Err(status)),
     };
