@@ -2,6 +2,7 @@
 //! its handlers saw, a loopback server, and the fault soak.
 
 pub mod loopback;
+pub mod node_peer;
 pub mod probe;
 pub mod python_peer;
 pub mod raw_h2;

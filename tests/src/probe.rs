@@ -89,6 +89,11 @@ impl Events {
         }
     }
 
+    /// The events reported so far, without waiting for more.
+    pub fn drain(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.events.try_recv().ok()).collect()
+    }
+
     /// Lets one held call (`Plan::hold`) go on to its first message.
     pub fn release(&self) {
         self.release.notify_one();

@@ -19,14 +19,16 @@ pub struct Peer {
     stubs: PathBuf,
 }
 
-fn repo_root() -> PathBuf {
+/// The repository's root folder.
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is inside the repository")
         .to_path_buf()
 }
 
-fn target_dir() -> PathBuf {
+/// Cargo's target folder, where the peers are installed.
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"))
@@ -41,7 +43,8 @@ fn base_python() -> Option<String> {
     (version.status.success() && said.starts_with("Python 3")).then_some(python)
 }
 
-fn run(command: &mut Command, what: &str) {
+/// Runs a set-up command; a failure is a test failure, with its output.
+pub(crate) fn run(command: &mut Command, what: &str) {
     let output = command
         .output()
         .unwrap_or_else(|err| panic!("{what}: {err}"));

@@ -17,7 +17,7 @@ use tonic_session::server::{Finished, Receiver, Sender};
 use tonic_session_tests::loopback::Loopback;
 use tonic_session_tests::pb::probe_server::{Probe, ProbeServer};
 use tonic_session_tests::pb::{Item, Plan, Summary};
-use tonic_session_tests::raw_h2::RawConnection;
+use tonic_session_tests::raw_h2::{RawConnection, RawOutcome};
 
 /// What a gated handler saw.
 #[derive(Debug)]
@@ -145,6 +145,8 @@ async fn a_reset_before_end_stream_is_never_a_complete_upload_whatever_its_code(
                 "{method}: {seen:?}"
             );
             call.reset(reason);
+            let outcome = call.outcome().await;
+            assert_eq!(outcome, RawOutcome::Reset(reason), "{method}: a reset call");
             let seen = harness.until_dropped().await;
             let what = format!("{method}, RST_STREAM({reason:?}): the handler saw {seen:?}");
             match seen.as_slice() {
