@@ -57,6 +57,16 @@ where
     (when_we_ran, warnings.0.load(Ordering::SeqCst))
 }
 
+/// Polls `stream` once (as the transport does when it takes it), then drops it (as
+/// the transport does when the call is over).
+async fn poll_once_and_drop(mut stream: impl Stream + Unpin) {
+    poll_fn(|cx| {
+        let _ = Pin::new(&mut stream).poll_next(cx);
+        Poll::Ready(())
+    })
+    .await;
+}
+
 fn assert_yielded_and_warned_once((when_we_ran, warnings): (u64, usize)) {
     assert!(
         when_we_ran < ATTEMPTS,
@@ -80,15 +90,9 @@ async fn a_server_producer_ignoring_send_errors_yields_and_is_reported_once() {
         )
         .await
         .expect("headers");
-        let mut stream = response.into_inner();
         // One poll runs the body, which hands its sender out; dropping the stream
         // (the client left) ends the call.
-        poll_fn(|cx| {
-            let _ = Pin::new(&mut stream).poll_next(cx);
-            Poll::Ready(())
-        })
-        .await;
-        drop(stream);
+        poll_once_and_drop(response.into_inner()).await;
         let mut tx = tx_taken.await.expect("the body ran");
         for i in 0..ATTEMPTS {
             #[allow(clippy::redundant_pattern_matching, reason = "the misuse under test")]
@@ -106,13 +110,7 @@ async fn a_client_producer_ignoring_send_errors_yields_and_is_reported_once() {
         // A call that takes its request stream, drops it (the call is over) and
         // never answers.
         let (mut tx, _rx) = tonic_session::client::bidi::<u64, u64, _>((), |request| async move {
-            let mut stream = request.into_inner();
-            poll_fn(|cx| {
-                let _ = Pin::new(&mut stream).poll_next(cx);
-                Poll::Ready(())
-            })
-            .await;
-            drop(stream);
+            poll_once_and_drop(request.into_inner()).await;
             std::future::pending().await
         })
         .await

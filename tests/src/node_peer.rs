@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::python_peer::{repo_root, run, target_dir};
+use crate::python_peer::{repo_root, run, stdout_of, target_dir};
 
 /// A ready peer: Node.js and the installed packages.
 #[derive(Debug)]
@@ -62,24 +62,14 @@ impl NodePeer {
     /// Runs `count` calls of `scenario` (see `tests/node/peer.js`) against `target`;
     /// the status code grpc-js reported for each.
     pub async fn client(&self, target: SocketAddr, scenario: &str, count: usize) -> Vec<i32> {
-        let run = tokio::process::Command::new(&self.node)
+        let mut command = tokio::process::Command::new(&self.node);
+        command
             .arg(repo_root().join("tests/node/peer.js"))
             .args([&target.to_string(), scenario, &count.to_string()])
-            .env("NODE_PATH", &self.modules)
-            .kill_on_drop(true)
-            .output();
-        let output = tokio::time::timeout(RUN, run)
+            .env("NODE_PATH", &self.modules);
+        let what = format!("the grpc-js client ({scenario})");
+        stdout_of(command, &what, RUN)
             .await
-            .unwrap_or_else(|_| panic!("the grpc-js client ({scenario}) took over {RUN:?}"))
-            .expect("start the grpc-js client");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "the grpc-js client ({scenario}) failed ({}):\n{stdout}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        stdout
             .lines()
             .filter_map(
                 |line| match line.split('\t').collect::<Vec<_>>().as_slice() {

@@ -116,22 +116,11 @@ impl Peer {
 
     /// Runs the peer as a client of `target`; the lines it printed, split at tabs.
     pub async fn client(&self, target: SocketAddr, scenario: &str) -> Vec<Vec<String>> {
-        let run = self
-            .command()
-            .args(["client", &target.to_string(), scenario])
-            .output();
-        let output = tokio::time::timeout(STEP, run)
+        let mut command = self.command();
+        command.args(["client", &target.to_string(), scenario]);
+        let what = format!("the grpcio client ({scenario})");
+        stdout_of(command, &what, STEP)
             .await
-            .unwrap_or_else(|_| panic!("the grpcio client ({scenario}) took over {STEP:?}"))
-            .expect("start the grpcio client");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "the grpcio client ({scenario}) failed ({}):\n{stdout}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        stdout
             .lines()
             .map(|line| line.split('\t').map(str::to_owned).collect())
             .collect()
@@ -161,6 +150,29 @@ impl Peer {
         }
         server
     }
+}
+
+/// Runs a peer's client process to its end, within `limit`; what it printed. A
+/// failure (it could not start, took too long, or exited unsuccessfully) is a test
+/// failure, with its output.
+pub(crate) async fn stdout_of(
+    mut command: tokio::process::Command,
+    what: &str,
+    limit: Duration,
+) -> String {
+    let run = command.kill_on_drop(true).output();
+    let output = tokio::time::timeout(limit, run)
+        .await
+        .unwrap_or_else(|_| panic!("{what} took over {limit:?}"))
+        .unwrap_or_else(|err| panic!("{what} did not start: {err}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{stdout}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
 }
 
 /// A running grpcio server; dropping it stops the process.
