@@ -101,6 +101,20 @@ pub(crate) fn take(attrs: &mut Vec<Attribute>) -> syn::Result<Allowed> {
     }
 }
 
+/// What the `#[tonic_session::allow(..)]`s in `attrs` allow, leaving them in place
+/// for [`take`] to take (and to report if malformed: then, as there, they allow
+/// nothing).
+pub(crate) fn peek(attrs: &[Attribute]) -> Allowed {
+    let mut allowed = Allowed::default();
+    for attr in attrs.iter().filter(|attr| is_allow(attr)) {
+        match parse(attr) {
+            Ok(found) => allowed = allowed.with(found),
+            Err(_) => return Allowed::default(),
+        }
+    }
+    allowed
+}
+
 fn parse(attr: &Attribute) -> syn::Result<Allowed> {
     let mut allowed = Allowed::default();
     let mut named_any = false;

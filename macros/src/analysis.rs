@@ -1,30 +1,19 @@
-//! Which bindings break a rule, over one function body: an all-paths analysis in
-//! the spirit of go vet's `lostcancel` for cleanup, plus the use-site rules.
-//!
-//! Cleanup (client code): it tracks every binding of a `let` statement (and every
-//! parameter) and asks, for each, whether some path from its creation to a normal
-//! exit (a `return` that is not `return Err(..)`, the end of its scope) leaves it
-//! unconsumed. Consumed means: `x.finish(..)` or `x.cancel(..)`; any by-value use
-//! (an argument, a `return x`, `let y = x`, a tuple); any mention inside a closure,
-//! an async block or a macro call (handed on, or out of sight); `x.message()` in a
-//! `loop` or `while` loop, taken as read to its end once the loop exits (a `for`
-//! loop stops on its own count, so it drains nothing). Paths that end in `?`,
-//! `return Err(..)` or a panic are error paths: the runtime cancels what they drop.
-//! A `move` closure or async block owns what it captures: its body is analysed as a
-//! function of its own, whose parameters are those captures.
-//!
-//! Use sites (client and server): a binding moved into a second task, closure or
-//! async block on one path (or into one inside a loop that comes round again),
-//! mentioned by two futures of one `join!`/`select!` or one call, or made
+//! The use-site rules over one function body: a binding moved into a second task,
+//! closure or async block on one path (or into one inside a loop that comes round
+//! again), mentioned by two futures of one `join!`/`select!` or one call, or made
 //! shareable (`Arc::new`, `Mutex::new`, ..); moved into a task whose handle is
 //! dropped; leaked (`mem::forget`, ..); the result of its `send` discarded.
 //!
+//! The cleanup rules (a half left unfinished or undrained on some path) are a
+//! dataflow pass over a control-flow graph: see `rules`. These use-site rules move
+//! there too, one pass each.
+//!
 //! The analysis does not know types: whether a binding is a session half is decided
-//! later by the compiler (see `checks`), so a leaked `u8` costs nothing. Everything
-//! unknown leans towards "consumed" and "not shared", so the analysis adds no false
-//! positives of its own.
+//! later by the compiler (see `checks`), so a shared `u8` costs nothing. Everything
+//! unknown leans towards "not shared", so the analysis adds no false positives of
+//! its own.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
@@ -34,12 +23,11 @@ use crate::allow::{self, Allowed};
 use crate::checks::{Family, Finding, check_stmt};
 use crate::errors::Errors;
 use crate::misuse;
+use crate::syntax::{bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// A binding the analysis follows.
 pub(crate) struct Binding {
     pub(crate) ident: Ident,
-    /// Where it leaks first (the exit it may reach unconsumed), if anywhere.
-    pub(crate) leak: Option<Span>,
     /// Whether it can hold a session half at all: halves come out of awaited calls,
     /// are moved from another binding (or out of a request), or arrive as parameters
     /// named as halves. Only those get a check (each check costs the compiler a few
@@ -57,8 +45,6 @@ pub(crate) struct Binding {
 /// What holds at a program point, per binding id.
 #[derive(Clone, Default)]
 struct State {
-    /// Maybe unconsumed.
-    live: BTreeSet<usize>,
     /// Moved into a task, closure or async block on some path to here.
     captured: BTreeSet<usize>,
 }
@@ -66,31 +52,14 @@ struct State {
 /// `None` when the point is unreachable.
 type Flow = Option<State>;
 
-/// `flow` without the live bindings in `ids` (they left scope, or were drained).
-fn without(flow: Flow, ids: &BTreeSet<usize>) -> Flow {
-    flow.map(|mut state| {
-        state.live.retain(|id| !ids.contains(id));
-        state
-    })
-}
-
 fn union(a: Flow, b: Flow) -> Flow {
     match (a, b) {
         (None, other) | (other, None) => other,
         (Some(mut a), Some(b)) => {
-            a.live.extend(b.live);
             a.captured.extend(b.captured);
             Some(a)
         }
     }
-}
-
-/// `flow` with `ids` live.
-fn with_live(flow: Flow, ids: impl IntoIterator<Item = usize>) -> Flow {
-    flow.map(|mut state| {
-        state.live.extend(ids);
-        state
-    })
 }
 
 struct LoopFrame {
@@ -100,11 +69,6 @@ struct LoopFrame {
     breaks: Flow,
     /// What flows back to the loop's start (`continue`, the end of the body).
     continues: Flow,
-    /// Bindings read with `.message()` inside the loop: drained when it exits.
-    drained: BTreeSet<usize>,
-    /// Whether the loop can run until a stream says stop (`loop`, `while`), so a
-    /// receiver read in it is taken as read to its end; a `for` loop stops on its own.
-    drains: bool,
     /// Bindings from outside moved into a task or closure inside the loop: if that
     /// can come round again, the next iteration moves them a second time.
     captures: Vec<(usize, Span)>,
@@ -123,12 +87,10 @@ struct StmtFrame {
 /// A finding on a binding (by id), with what its statement allows.
 type Placed = (usize, Finding, Allowed);
 
-/// What to put into a block once it is analysed.
+/// What to put into a block once it is analysed: per statement index, findings to
+/// check before it.
 #[derive(Default)]
 struct Inserts {
-    /// Per `let` (statement index): the bindings it declared, to check for cleanup.
-    declared: Vec<(usize, Vec<usize>)>,
-    /// Per statement index: findings, to check before it.
     before: Vec<(usize, Vec<Placed>)>,
 }
 
@@ -142,13 +104,8 @@ pub(crate) struct Analysis {
     stmts: Vec<StmtFrame>,
     /// Rules the whole function allows.
     allowed: Allowed,
-    /// Whether the cleanup rules apply (client code; server halves end by type).
-    cleanup: bool,
     /// Malformed `#[tonic_session::allow]`s.
     pub(crate) errors: Errors,
-    /// Bindings (origins) found shared: their cleanup is not checked, since sharing
-    /// is the fault to fix (one error per violation). Known from a first pass.
-    shared: BTreeSet<usize>,
     /// Bindings (origins) this pass found shared.
     found_shared: BTreeSet<usize>,
 }
@@ -172,88 +129,52 @@ impl Analysis {
         side: Side,
     ) -> Analysis {
         let inputs: Vec<&FnArg> = inputs.into_iter().collect();
-        // A first pass on a copy learns which bindings are shared (binding ids are
-        // the same in both passes: they follow the order of the code).
-        let first = Analysis::pass(&inputs, &mut body.clone(), allowed, side, BTreeSet::new());
-        Analysis::pass(&inputs, body, allowed, side, first.found_shared)
+        // A first pass on a copy learns which bindings are shared: the cleanup rules
+        // skip them (sharing is the error to fix there, one error per violation).
+        let first = Analysis::pass(&inputs, &mut body.clone(), allowed);
+        if side == Side::Client {
+            // Sharing is the error to fix on a shared half, not its cleanup.
+            let shared: Vec<String> = first
+                .found_shared
+                .iter()
+                .map(|&id| first.bindings[id].ident.to_string())
+                .collect();
+            crate::rules::check_cleanup(inputs.iter().copied(), body, allowed, &shared);
+        }
+        Analysis::pass(&inputs, body, allowed)
     }
 
-    fn pass(
-        inputs: &[&FnArg],
-        body: &mut Block,
-        allowed: Allowed,
-        side: Side,
-        shared: BTreeSet<usize>,
-    ) -> Analysis {
+    fn pass(inputs: &[&FnArg], body: &mut Block, allowed: Allowed) -> Analysis {
         let mut analysis = Analysis {
             allowed,
-            cleanup: side == Side::Client,
-            shared,
             ..Analysis::default()
         };
         analysis.scopes.push(Vec::new());
-        let mut state = State::default();
-        let mut parameters = Vec::new();
         for input in inputs {
             if let FnArg::Typed(typed) = input {
                 let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(&typed.ty));
                 for ident in pattern_idents(&typed.pat) {
-                    let id = analysis.declare(ident, named_as_half);
-                    parameters.push(id);
-                    state.live.insert(id);
+                    analysis.declare(ident, named_as_half);
                 }
             }
         }
-        let (end, inserts) = analysis.function_body(body, Some(state));
-        analysis.leave_scope(end, body.brace_token.span.close());
-        analysis.insert_checks(body, inserts, parameters);
+        let inserts = analysis.body(body, Some(State::default()));
+        analysis.pop_scope();
+        analysis.insert_checks(body, inserts);
         analysis
     }
 
-    /// The cleanup check of binding `id`, if it may leak.
-    fn cleanup_check(&self, id: usize) -> Option<Stmt> {
-        let binding = &self.bindings[id];
-        let at = binding
-            .leak
-            .filter(|_| self.cleanup && binding.may_be_a_half)?;
-        if self.shared.contains(&binding.origin) {
-            return None;
-        }
-        let finding = Finding {
-            family: Family::Cleanup,
-            at,
-        };
-        check_stmt(&binding.ident, finding, binding.allowed)
-    }
-
-    /// Puts the checks into `block`: findings before their statement; cleanup
-    /// checks right after each `let` (there the binding is certainly initialised;
-    /// the check is spanned at the exit where it leaks), and at the top for
-    /// `parameters`.
-    fn insert_checks(&self, block: &mut Block, inserts: Inserts, parameters: Vec<usize>) {
-        let mut at: BTreeMap<usize, (Vec<Stmt>, Vec<Stmt>)> = BTreeMap::new();
-        for (index, ids) in inserts.declared {
-            let checks = ids.iter().filter_map(|&id| self.cleanup_check(id));
-            at.entry(index).or_default().1.extend(checks);
-        }
-        for (index, findings) in inserts.before {
+    /// Puts the checks into `block`, each before the statement it was found in.
+    fn insert_checks(&self, block: &mut Block, inserts: Inserts) {
+        for (index, findings) in inserts.before.into_iter().rev() {
             let checks = findings.into_iter().filter_map(|(id, finding, allowed)| {
                 let binding = &self.bindings[id];
                 check_stmt(&binding.ident, finding, binding.allowed.with(allowed))
             });
-            at.entry(index).or_default().0.extend(checks);
+            let checks: Vec<Stmt> = checks.collect();
+            let at = index.min(block.stmts.len());
+            block.stmts.splice(at..at, checks);
         }
-        for (index, (before, after)) in at.into_iter().rev() {
-            let after_at = (index + 1).min(block.stmts.len());
-            block.stmts.splice(after_at..after_at, after);
-            let before_at = index.min(block.stmts.len());
-            block.stmts.splice(before_at..before_at, before);
-        }
-        let checks: Vec<Stmt> = parameters
-            .iter()
-            .filter_map(|&id| self.cleanup_check(id))
-            .collect();
-        block.stmts.splice(0..0, checks);
     }
 
     fn declare(&mut self, ident: Ident, may_be_a_half: bool) -> usize {
@@ -263,7 +184,6 @@ impl Analysis {
         }
         self.bindings.push(Binding {
             ident,
-            leak: None,
             may_be_a_half,
             allowed: self.allowed,
             depth: self.scopes.len(),
@@ -297,7 +217,7 @@ impl Analysis {
         if family == Family::Concurrent {
             self.found_shared.insert(self.bindings[id].origin);
         }
-        let finding = Finding { family, at };
+        let finding = Finding::new(family, at);
         match frame.findings.iter_mut().find(|(found, _)| *found == id) {
             Some((_, earlier)) if family < earlier.family => *earlier = finding,
             Some(_) => {}
@@ -305,43 +225,8 @@ impl Analysis {
         }
     }
 
-    /// Records that every live binding in `ids` may reach `exit` unconsumed.
-    fn leak(&mut self, flow: &Flow, ids: impl Fn(usize) -> bool, exit: Span) {
-        let Some(state) = flow else { return };
-        for &id in &state.live {
-            if ids(id) && self.bindings[id].leak.is_none() {
-                self.bindings[id].leak = Some(exit);
-            }
-        }
-    }
-
-    /// Ids declared in scopes deeper than `depth`.
-    fn deeper_than(&self, depth: usize) -> BTreeSet<usize> {
-        self.scopes
-            .iter()
-            .skip(depth)
-            .flatten()
-            .map(|(_, id)| *id)
-            .collect()
-    }
-
-    /// Pops the innermost scope: what it declared and is still live leaks at `end`.
-    fn leave_scope(&mut self, flow: Flow, end: Span) -> Flow {
-        let ids = self.pop_scope();
-        self.leak(&flow, |id| ids.contains(&id), end);
-        without(flow, &ids)
-    }
-
-    /// Pops the innermost scope; the ids it declared.
-    fn pop_scope(&mut self) -> BTreeSet<usize> {
-        let scope = self.scopes.pop().unwrap_or_default();
-        scope.into_iter().map(|(_, id)| id).collect()
-    }
-
-    fn consume(&self, flow: &mut Flow, name: &str) {
-        if let (Some(state), Some(id)) = (flow.as_mut(), self.resolve(name)) {
-            state.live.remove(&id);
-        }
+    fn pop_scope(&mut self) {
+        self.scopes.pop();
     }
 
     /// The first mention of each binding in `tokens`, skipping `shadowed` names.
@@ -404,20 +289,16 @@ impl Analysis {
         }
     }
 
-    /// The function body: a tail `Err(..)` is an error exit.
-    fn function_body(&mut self, body: &mut Block, flow: Flow) -> (Flow, Inserts) {
-        let (flow, inserts) = self.block_inner(body, flow);
-        match body.stmts.last() {
-            Some(Stmt::Expr(tail, None)) if is_err_value(tail) => (None, inserts),
-            _ => (flow, inserts),
-        }
+    /// A function's (or closure's) body: what to insert into it.
+    fn body(&mut self, body: &mut Block, flow: Flow) -> Inserts {
+        self.block_inner(body, flow).1
     }
 
     fn block(&mut self, block: &mut Block, flow: Flow) -> Flow {
         self.scopes.push(Vec::new());
         let (flow, inserts) = self.block_inner(block, flow);
-        let flow = self.leave_scope(flow, block.brace_token.span.close());
-        self.insert_checks(block, inserts, Vec::new());
+        self.pop_scope();
+        self.insert_checks(block, inserts);
         flow
     }
 
@@ -430,8 +311,6 @@ impl Analysis {
         for (ident, named_as_half) in parameters {
             self.declare(ident.clone(), *named_as_half);
         }
-        let mut state = State::default();
-        let mut captured = Vec::new();
         for &outer in owned {
             let (ident, allowed) = (
                 self.bindings[outer].ident.clone(),
@@ -440,12 +319,10 @@ impl Analysis {
             let id = self.declare(ident, true);
             self.bindings[id].allowed = allowed;
             self.bindings[id].origin = self.bindings[outer].origin;
-            captured.push(id);
-            state.live.insert(id);
         }
-        let (end, inserts) = self.function_body(block, Some(state));
-        self.leave_scope(end, block.brace_token.span.close());
-        self.insert_checks(block, inserts, captured);
+        let inserts = self.body(block, Some(State::default()));
+        self.pop_scope();
+        self.insert_checks(block, inserts);
         self.loops = loops;
     }
 
@@ -497,12 +374,6 @@ impl Analysis {
                         block,
                     });
                 }
-            }
-        }
-        let mut flow = flow;
-        for (id, _) in mentions {
-            if let Some(state) = flow.as_mut() {
-                state.live.remove(&id);
             }
         }
         flow
@@ -559,15 +430,12 @@ impl Analysis {
                     for &id in &ids {
                         self.bindings[id].allowed = self.bindings[id].allowed.with(allowed);
                     }
-                    if !ids.is_empty() {
-                        inserts.declared.push((index, ids.clone()));
-                    }
-                    with_live(flow, ids)
+                    flow
                 }
                 Stmt::Expr(expr, _) => self.expr(expr, flow),
                 Stmt::Macro(mac) => {
                     self.macro_call(&mac.mac);
-                    self.tokens(&mac.mac.tokens, flow)
+                    flow
                 }
                 Stmt::Item(_) => flow,
             };
@@ -638,29 +506,9 @@ impl Analysis {
 
     fn expr(&mut self, expr: &mut Expr, mut flow: Flow) -> Flow {
         match expr {
-            Expr::Path(path) => {
-                if let Some(ident) = path.path.get_ident()
-                    && path.qself.is_none()
-                {
-                    self.consume(&mut flow, &ident.to_string());
-                }
-                flow
-            }
             Expr::MethodCall(call) => {
-                match bare_ident(&call.receiver) {
-                    Some(receiver) => {
-                        let method = call.method.to_string();
-                        if method == "finish" || method == "cancel" {
-                            self.consume(&mut flow, &receiver);
-                        } else if method == "message"
-                            && let Some(id) = self.resolve(&receiver)
-                            && let Some(frame) = self.loops.last_mut()
-                            && frame.drains
-                        {
-                            frame.drained.insert(id);
-                        }
-                    }
-                    None => flow = self.expr(&mut call.receiver, flow),
+                if bare_ident(&call.receiver).is_none() {
+                    flow = self.expr(&mut call.receiver, flow);
                 }
                 self.call_arguments(&call.args);
                 self.exprs(&mut call.args, flow)
@@ -674,12 +522,8 @@ impl Analysis {
                 None => self.expr(&mut field.base, flow),
             },
             Expr::Return(ret) => {
-                let flow = match &mut ret.expr {
-                    Some(value) => self.expr(value, flow),
-                    None => flow,
-                };
-                if !ret.expr.as_deref().is_some_and(is_err_value) {
-                    self.leak(&flow, |_| true, ret.span());
+                if let Some(value) = &mut ret.expr {
+                    self.expr(value, flow);
                 }
                 None
             }
@@ -690,25 +534,25 @@ impl Analysis {
                 let flow = self.condition(&mut branch.cond, flow);
                 let then = self.block(&mut branch.then_branch, flow.clone());
                 // The `if let` pattern's bindings live in the `then` branch only.
-                let pattern = self.pop_scope();
+                self.pop_scope();
                 let otherwise = match &mut branch.else_branch {
-                    Some((_, otherwise)) => self.expr(otherwise, without(flow, &pattern)),
-                    None => without(flow, &pattern),
+                    Some((_, otherwise)) => self.expr(otherwise, flow),
+                    None => flow,
                 };
-                union(without(then, &pattern), otherwise)
+                union(then, otherwise)
             }
             Expr::Match(matched) => {
                 let flow = self.expr(&mut matched.expr, flow);
                 let mut after: Flow = None;
                 for arm in &mut matched.arms {
                     self.scopes.push(Vec::new());
-                    let ids = self.declare_pattern(&arm.pat);
-                    let mut arm_flow = with_live(flow.clone(), ids);
+                    self.declare_pattern(&arm.pat);
+                    let mut arm_flow = flow.clone();
                     if let Some((_, guard)) = &mut arm.guard {
                         arm_flow = self.expr(guard, arm_flow);
                     }
                     arm_flow = self.expr(&mut arm.body, arm_flow);
-                    let arm_flow = self.leave_scope(arm_flow, arm.body.span());
+                    self.pop_scope();
                     after = union(after, arm_flow);
                 }
                 after
@@ -717,26 +561,25 @@ impl Analysis {
             Expr::Unsafe(block) => self.block(&mut block.block, flow),
             Expr::Const(block) => self.block(&mut block.block, flow),
             Expr::Loop(looped) => {
-                self.enter_loop(looped.label.as_ref(), true);
+                self.enter_loop(looped.label.as_ref());
                 let end = self.block(&mut looped.body, flow);
                 self.exit_loop(None, end)
             }
             Expr::While(looped) => {
-                self.enter_loop(looped.label.as_ref(), true);
+                self.enter_loop(looped.label.as_ref());
                 self.scopes.push(Vec::new());
                 let condition = self.condition(&mut looped.cond, flow);
                 let end = self.block(&mut looped.body, condition.clone());
-                let condition = self.leave_scope(condition, looped.body.span());
+                self.pop_scope();
                 self.exit_loop(condition, end)
             }
             Expr::ForLoop(looped) => {
                 let flow = self.expr(&mut looped.expr, flow);
-                self.enter_loop(looped.label.as_ref(), false);
+                self.enter_loop(looped.label.as_ref());
                 self.scopes.push(Vec::new());
-                let ids = self.declare_pattern(&looped.pat);
-                let body_flow = with_live(flow.clone(), ids);
-                let body_flow = self.block(&mut looped.body, body_flow);
-                let end = self.leave_scope(body_flow, looped.body.span());
+                self.declare_pattern(&looped.pat);
+                let end = self.block(&mut looped.body, flow.clone());
+                self.pop_scope();
                 self.exit_loop(flow, end)
             }
             Expr::Break(broken) => {
@@ -746,10 +589,6 @@ impl Analysis {
                 };
                 let label = broken.label.as_ref().map(|label| label.ident.to_string());
                 if let Some(index) = self.loop_index(label.as_deref()) {
-                    let depth = self.loops[index].depth;
-                    let leaving = self.deeper_than(depth);
-                    self.leak(&flow, |id| leaving.contains(&id), broken.span());
-                    let flow = without(flow, &leaving);
                     let frame = &mut self.loops[index];
                     frame.breaks = union(frame.breaks.take(), flow);
                 }
@@ -761,9 +600,6 @@ impl Analysis {
                     .as_ref()
                     .map(|label| label.ident.to_string());
                 if let Some(index) = self.loop_index(label.as_deref()) {
-                    let leaving = self.deeper_than(self.loops[index].depth);
-                    self.leak(&flow, |id| leaving.contains(&id), continued.span());
-                    let flow = without(flow, &leaving);
                     let frame = &mut self.loops[index];
                     frame.continues = union(frame.continues.take(), flow);
                 }
@@ -791,17 +627,15 @@ impl Analysis {
             }
             Expr::Macro(mac) => {
                 self.macro_call(&mac.mac);
-                self.tokens(&mac.mac.tokens, flow)
+                flow
             }
-            Expr::Verbatim(tokens) => self.tokens(tokens, flow),
             Expr::Assign(assign) => {
                 let flow = self.expr(&mut assign.right, flow);
                 match bare_ident(&assign.left) {
-                    // Reassigned: live again, and not moved anywhere (what it held
-                    // before is not followed).
+                    // Reassigned: not moved anywhere (what it held before is not
+                    // followed).
                     Some(name) => match (flow, self.resolve(&name)) {
                         (Some(mut state), Some(id)) => {
-                            state.live.insert(id);
                             state.captured.remove(&id);
                             Some(state)
                         }
@@ -852,7 +686,7 @@ impl Analysis {
                 None => flow,
             },
             // Everything else holds no binding (literals) or is out of sight.
-            other => self.tokens(&quote::ToTokens::to_token_stream(other), flow),
+            _ => flow,
         }
     }
 
@@ -888,12 +722,11 @@ impl Analysis {
 
     /// An `if` or `while` condition; `let` patterns declare into the current scope.
     fn condition(&mut self, cond: &mut Expr, flow: Flow) -> Flow {
-        let mut flow = self.expr(cond, flow);
+        let flow = self.expr(cond, flow);
         let mut lets = Vec::new();
         collect_lets(cond, &mut lets);
         for pat in lets {
-            let ids = self.declare_pattern(pat);
-            flow = with_live(flow, ids);
+            self.declare_pattern(pat);
         }
         flow
     }
@@ -907,26 +740,24 @@ impl Analysis {
         let Some(label) = label else {
             return self.block(block, flow);
         };
-        self.enter_loop(Some(label), false);
+        self.enter_loop(Some(label));
         let end = self.block(block, flow);
         let breaks = self.exit_loop(None, None);
         union(end, breaks)
     }
 
-    fn enter_loop(&mut self, label: Option<&syn::Label>, drains: bool) {
+    fn enter_loop(&mut self, label: Option<&syn::Label>) {
         self.loops.push(LoopFrame {
             label: label.map(|label| label.name.ident.to_string()),
             depth: self.scopes.len(),
             breaks: None,
             continues: None,
-            drained: BTreeSet::new(),
-            drains,
             captures: Vec::new(),
         });
     }
 
     /// Leaves the innermost loop: what flows out is `normal_exit` (the condition
-    /// failing) joined with every `break`, minus what the loop drained. What was
+    /// failing) joined with every `break`. What was
     /// moved inside it and still comes round (`end` of the body, `continue`) would
     /// be moved again.
     fn exit_loop(&mut self, normal_exit: Flow, end: Flow) -> Flow {
@@ -940,7 +771,7 @@ impl Analysis {
                 }
             }
         }
-        without(union(normal_exit, frame.breaks), &frame.drained)
+        union(normal_exit, frame.breaks)
     }
 
     fn loop_index(&self, label: Option<&str>) -> Option<usize> {
@@ -951,86 +782,5 @@ impl Analysis {
                 .iter()
                 .rposition(|frame| frame.label.as_deref() == Some(label)),
         }
-    }
-
-    /// Token-level: every identifier that names a live binding is consumed.
-    fn tokens(&self, tokens: &TokenStream, mut flow: Flow) -> Flow {
-        for token in tokens.clone() {
-            match token {
-                TokenTree::Ident(ident) => self.consume(&mut flow, &ident.to_string()),
-                TokenTree::Group(group) => flow = self.tokens(&group.stream(), flow),
-                _ => {}
-            }
-        }
-        flow
-    }
-}
-
-/// Whether `expr` can produce a session half: it awaits something, moves a
-/// binding (`let rx2 = rx;`), or takes a request apart (`request.into_inner()`).
-fn may_yield_a_half(expr: &Expr) -> bool {
-    fn awaits(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == "await",
-            TokenTree::Group(group) => awaits(group.stream()),
-            _ => false,
-        })
-    }
-    let into_inner = matches!(expr, Expr::MethodCall(call) if call.method == "into_inner");
-    into_inner || bare_ident(expr).is_some() || awaits(quote::ToTokens::to_token_stream(expr))
-}
-
-/// Whether a type or pattern names a session half (`Sender`, `Upload`, `Receiver`).
-fn mentions_a_half(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|token| match token {
-        TokenTree::Ident(ident) => ident == "Sender" || ident == "Upload" || ident == "Receiver",
-        TokenTree::Group(group) => mentions_a_half(&group.stream()),
-        _ => false,
-    })
-}
-
-/// The identifiers a pattern binds by value (`x`, `mut x`, `(a, b)`, `x: T`).
-fn pattern_idents(pat: &Pat) -> Vec<Ident> {
-    match pat {
-        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
-            vec![ident.ident.clone()]
-        }
-        Pat::Tuple(tuple) => tuple.elems.iter().flat_map(pattern_idents).collect(),
-        Pat::Type(typed) => pattern_idents(&typed.pat),
-        Pat::Paren(paren) => pattern_idents(&paren.pat),
-        Pat::TupleStruct(tuple) => tuple.elems.iter().flat_map(pattern_idents).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn collect_lets<'e>(expr: &'e Expr, lets: &mut Vec<&'e Pat>) {
-    match expr {
-        Expr::Let(bound) => lets.push(&bound.pat),
-        Expr::Binary(binary) => {
-            collect_lets(&binary.left, lets);
-            collect_lets(&binary.right, lets);
-        }
-        Expr::Paren(paren) => collect_lets(&paren.expr, lets),
-        _ => {}
-    }
-}
-
-fn bare_ident(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().map(ToString::to_string),
-        Expr::Paren(paren) => bare_ident(&paren.expr),
-        _ => None,
-    }
-}
-
-/// `Err(..)` (or `Err(..).into()`-free forms): a value that makes the path an
-/// error exit.
-fn is_err_value(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(call) => {
-            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Err"))
-        }
-        Expr::Paren(paren) => is_err_value(&paren.expr),
-        _ => false,
     }
 }

@@ -35,6 +35,20 @@ pub(crate) enum Family {
 pub(crate) struct Finding {
     pub(crate) family: Family,
     pub(crate) at: Span,
+    /// A cleanup finding at a `break` out of the loop that read the receiver: the
+    /// point where the code stopped reading, before the end.
+    pub(crate) stopped_reading: bool,
+}
+
+impl Finding {
+    /// A finding of `family` at `at`.
+    pub(crate) fn new(family: Family, at: Span) -> Self {
+        Finding {
+            family,
+            at,
+            stopped_reading: false,
+        }
+    }
 }
 
 /// The rules of a family for (sending, receiving) halves.
@@ -56,7 +70,7 @@ struct Diagnostic {
 }
 
 /// `None` for `raw_stream`: it is found in the code as written, not by a check.
-fn diagnostic(rule: Rule, name: &str) -> Option<Diagnostic> {
+fn diagnostic(rule: Rule, name: &str, stopped_reading: bool) -> Option<Diagnostic> {
     let id = rule.name();
     let (message, label, help) = match rule {
         Rule::ConcurrentSend => (
@@ -87,7 +101,14 @@ fn diagnostic(rule: Rule, name: &str) -> Option<Diagnostic> {
             format!(
                 "`{name}` may reach this point neither read to its end nor cancelled (nor handed on)"
             ),
-            format!("`{name}` is dropped here undrained: the call's final status is never read"),
+            if stopped_reading {
+                format!(
+                    "`{name}` stops being read here, before its end: the call's final status is \
+                     never read"
+                )
+            } else {
+                format!("`{name}` is dropped here undrained: the call's final status is never read")
+            },
             format!(
                 "`{name}.finish().await?` reads on to the final status, so a trailing error is not \
                  lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
@@ -183,7 +204,7 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
             message,
             label,
             help,
-        } = diagnostic(rule, &name)?;
+        } = diagnostic(rule, &name, finding.stopped_reading)?;
         let bound = bound(rule);
         Some(quote_spanned! {created=>
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #help)]

@@ -16,7 +16,9 @@ mod naming;
 #[cfg(test)]
 mod never_panics;
 mod raw_stream;
+mod rules;
 mod service;
+mod syntax;
 mod types;
 
 use proc_macro::TokenStream;

@@ -130,10 +130,19 @@
 //! (`finish()`: a clean half-close) nor cancelled nor handed on. **Why:** grpc-go rule 5;
 //! in raw tonic an abandoned request stream looks to the server exactly like a complete
 //! upload (tonic #848). tonic-session resets such a call at run time; this rule makes
-//! the choice explicit. On the server, the same rule is a type: a handler that sends
-//! returns `Result<Finished, Status>`, and only `tx.finish()` makes a `Finished`.
-//! Cases: `ui-tests/fail/client_unfinished_sender.rs`, `fail/unfinished_sender.rs`,
-//! `fail/forged_finished.rs`.
+//! the choice explicit: `drop(tx)` and `let _ = tx;` are not ends (the first abandons
+//! the call, say so with `tx.cancel()`; the second moves nothing). On the server, the
+//! same rule is a type: a handler that sends returns `Result<Finished, Status>`, and
+//! only `tx.finish()` makes a `Finished`.
+//! Cases: `ui-tests/fail/client_unfinished_sender.rs`, `fail/client_half_dropped.rs`,
+//! `fail/unfinished_sender.rs`, `fail/forged_finished.rs`.
+//!
+//! How the paths are followed (both cleanup rules): a control-flow graph of the
+//! function, with `break` and `continue` following their labels, and error paths (`?`,
+//! `return Err(..)`, `panic!`) ending with nothing owed, since the runtime cancels what
+//! they drop. A half handed to a function, a closure, an async block or a macro other
+//! than the formatting ones is theirs: the analysis cannot see what they do with it,
+//! and the runtime backs it (a half dropped unended resets its call).
 //!
 //! ```compile_fail,E0277
 //! use tonic::Status;
@@ -165,7 +174,13 @@
 //! **Prevents** a client receiving half left, on some normal path, neither read to its end
 //! (which yields the final status) nor cancelled. **Why:** grpc-go rules 5 and 7: only the
 //! final status says the RPC succeeded; a client that reads the N messages it expected
-//! never sees a trailing error. Cases: `ui-tests/fail/client_undrained_receiver.rs`.
+//! never sees a trailing error. A receiver is read to its end exactly where
+//! `rx.message()` returned `None`: the `None` arm of a `match`, the end of
+//! `while let Some(..) = rx.message().await?`, the `else` of `let Some(..) = .. else`.
+//! A `break` out of the reading loop on any other path stops reading early, and the
+//! error points at it; `while let Ok(Some(..)) = rx.message().await` stops at the final
+//! error too and throws it away. Cases: `ui-tests/fail/client_undrained_receiver.rs`,
+//! `fail/client_stops_reading_early.rs`, `pass/client_stream_ends.rs`.
 //!
 //! ```compile_fail,E0277
 //! use tonic::Status;
@@ -175,6 +190,21 @@
 //! async fn first(mut rx: Receiver<u32>) -> Result<Option<u32>, Status> {
 //!     let first = rx.message().await?;
 //!     Ok(first) // undrained_receiver
+//! }
+//! ```
+//! ```compile_fail,E0277
+//! use tonic::Status;
+//! use tonic_session::client::Receiver;
+//!
+//! #[tonic_session::client]
+//! async fn first(mut rx: Receiver<u32>) -> Result<(), Status> {
+//!     loop {
+//!         match rx.message().await? {
+//!             Some(_first) => break, // undrained_receiver: stops reading here
+//!             None => break,
+//!         }
+//!     }
+//!     Ok(())
 //! }
 //! ```
 //! ```

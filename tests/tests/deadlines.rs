@@ -57,6 +57,7 @@ async fn bidi_past_its_deadline() {
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
     events.body_dropped("echo").await;
     assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
+    let _cancelled = tx.cancel();
 }
 
 #[tonic_session::client]
@@ -228,6 +229,7 @@ mod silent_server {
             .expect_err("past the deadline");
         assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
         assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
+        let _cancelled = tx.cancel();
 
         let mut upload = client
             .upload(.., |request| request.set_timeout(DEADLINE))

@@ -25,7 +25,7 @@ async fn error_paths(mut client: Client, names: Vec<String>) -> Result<String, S
     Ok(upload.finish().await?.into_inner().message)
 }
 
-/// A receiver read in a loop is read to its end when the loop exits.
+/// A receiver is read to its end where `message()` returned `None`.
 #[tonic_session::client]
 async fn read_to_the_end(mut client: Client) -> Result<usize, Status> {
     let mut rx = client.hello_server_stream(hello("ferris")).await?;

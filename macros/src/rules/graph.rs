@@ -1,0 +1,94 @@
+//! The control-flow graphs of one function, and the bindings they follow.
+
+use proc_macro2::{Ident, Span};
+
+use crate::allow::Allowed;
+
+/// Where a binding's check goes: right after the statement that initialises it, or
+/// first thing in a body (a parameter, or a capture of a `move` closure).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Site {
+    /// After statement `index` of the block at `block` (its address in the syntax
+    /// tree, which nothing moves between lowering and placing).
+    AfterStmt { block: usize, index: usize },
+    /// First in the block at this address.
+    BlockTop(usize),
+    /// First in a closure body that is an expression, not a block (at this address):
+    /// it becomes a block to hold the check.
+    ExprTop(usize),
+}
+
+/// A binding the passes follow.
+#[derive(Clone, Debug)]
+pub(crate) struct Binding {
+    pub(crate) ident: Ident,
+    /// Whether it can hold a session half at all (see `syntax::may_yield_a_half`):
+    /// only those get a check.
+    pub(crate) may_be_a_half: bool,
+    /// Rules allowed for it.
+    pub(crate) allowed: Allowed,
+    /// Where its check goes; `None` where no check can be put (a pattern binding).
+    pub(crate) site: Option<Site>,
+}
+
+/// What a leak site is, for the diagnostic and for tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LeakKind {
+    /// A `return` that is not `return Err(..)`.
+    Return,
+    /// The end of the function (or closure) body.
+    End,
+    /// The end of the block that declared the binding.
+    ScopeEnd,
+    /// A `break` or `continue` that leaves the binding's scope.
+    Jump,
+    /// A `break` out of a loop that read the receiver, before its end.
+    LeftReading,
+    /// An explicit `drop(x)`.
+    Dropped,
+}
+
+/// Where a path may leave a binding unended.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Point {
+    pub(crate) kind: LeakKind,
+    pub(crate) at: Span,
+}
+
+/// What happens to bindings in straight-line code.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Event {
+    /// The binding now owes its end (declared, or assigned anew).
+    Owe(usize),
+    /// Its end is taken care of: finished, cancelled, read to its end, handed on.
+    Ended(usize),
+    /// It is dropped here (its scope ends, a jump leaves it, `drop(x)`): a leak if it
+    /// still owes its end. Dropped, it owes nothing more.
+    Drop(usize, Point),
+    /// A `break` leaves a loop that reads it: if it still owes its end when the path
+    /// reaches a drop, the leak is reported here.
+    LeftReading(usize, Point),
+    /// A normal exit: every binding still owing its end leaks here.
+    Exit(Point),
+}
+
+/// A node: straight-line events, then the successors.
+#[derive(Debug, Default)]
+pub(crate) struct Node {
+    pub(crate) events: Vec<Event>,
+    pub(crate) next: Vec<usize>,
+}
+
+/// One body's graph; node 0 is its entry.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    pub(crate) nodes: Vec<Node>,
+}
+
+/// Every graph of a function (its body first, then closures and async blocks), over
+/// one table of bindings.
+#[derive(Debug, Default)]
+pub(crate) struct Program {
+    pub(crate) graphs: Vec<Graph>,
+    pub(crate) bindings: Vec<Binding>,
+}

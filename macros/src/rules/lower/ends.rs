@@ -1,0 +1,137 @@
+//! Where a receiver's stream ends: the branches on which `rx.message()` returned
+//! `None`, so `rx` was read to its end (its final status was OK).
+//!
+//! `rx.message().await?` is an `Option` (an error status took the `?` path);
+//! `rx.message().await` is a `Result<Option<_>, Status>`, whose `Err` is the final
+//! status too, but thrown away unless the code keeps it: only `Ok(None)` ends it.
+
+use syn::{Expr, Pat, UnOp};
+
+use crate::syntax::bare_ident;
+
+/// What the value of a `message()` call is, as the code sees it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// After `?`: `Option<T>`.
+    Option,
+    /// Without: `Result<Option<T>, Status>`.
+    Result,
+}
+
+/// A `message()` call on a bare local, branched on.
+pub(super) struct Read {
+    pub(super) name: String,
+    form: Form,
+}
+
+/// `rx.message().await?` or `rx.message().await`.
+fn read_of(expr: &Expr) -> Option<Read> {
+    let (form, awaited) = match strip(expr) {
+        Expr::Try(tried) => (Form::Option, strip(&tried.expr)),
+        other => (Form::Result, other),
+    };
+    let Expr::Await(awaited) = awaited else {
+        return None;
+    };
+    let Expr::MethodCall(call) = strip(&awaited.base) else {
+        return None;
+    };
+    if call.method != "message" || !call.args.is_empty() {
+        return None;
+    }
+    let name = bare_ident(&call.receiver)?;
+    Some(Read { name, form })
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => strip(&paren.expr),
+        Expr::Group(group) => strip(&group.expr),
+        other => other,
+    }
+}
+
+impl Read {
+    /// Whether a `match` arm with `pat` is reached when the stream ended.
+    /// `some_handled`: an earlier arm without a guard took every `Some`, so a
+    /// catch-all here sees only `None`.
+    pub(super) fn ends_at(&self, pat: &Pat, some_handled: bool) -> bool {
+        match (self.form, pat) {
+            (_, Pat::Or(or)) => or.cases.iter().any(|case| self.ends_at(case, some_handled)),
+            (Form::Option, pat) if is_none(pat) => true,
+            (Form::Option, Pat::Wild(_)) => some_handled,
+            (Form::Option, Pat::Ident(ident)) => ident.subpat.is_none() && some_handled,
+            (Form::Result, Pat::TupleStruct(ok)) => {
+                is_named(&ok.path, "Ok")
+                    && ok.elems.len() == 1
+                    && ok.elems.first().is_some_and(is_none)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn is_named(path: &syn::Path, name: &str) -> bool {
+    path.segments
+        .last()
+        .is_some_and(|segment| segment.ident == name)
+}
+
+fn is_none(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(ident) => ident.ident == "None" && ident.subpat.is_none(),
+        Pat::Path(path) => is_named(&path.path, "None"),
+        Pat::Paren(paren) => is_none(&paren.pat),
+        _ => false,
+    }
+}
+
+/// `Some(..)`.
+pub(super) fn is_some_pattern(pat: &Pat) -> bool {
+    matches!(pat, Pat::TupleStruct(some) if is_named(&some.path, "Some"))
+}
+
+/// The receiver a `match` on `scrutinee` reads, if it is a `message()` call.
+pub(super) fn of_scrutinee(scrutinee: &Expr) -> Option<Read> {
+    read_of(scrutinee)
+}
+
+/// For an `if` or `while` condition: the receiver whose stream ended when the
+/// condition held, and the one whose stream ended when it failed.
+pub(super) fn of_condition(cond: &Expr) -> (Option<String>, Option<String>) {
+    match strip(cond) {
+        Expr::Let(bound) => {
+            let Some(read) = read_of(&bound.expr) else {
+                return (None, None);
+            };
+            match read.form {
+                Form::Option if is_some_pattern(&bound.pat) => (None, Some(read.name)),
+                _ if read.ends_at(&bound.pat, false) => (Some(read.name), None),
+                _ => (None, None),
+            }
+        }
+        Expr::MethodCall(call) if call.args.is_empty() => {
+            let Some(read) = read_of(&call.receiver).filter(|read| read.form == Form::Option)
+            else {
+                return (None, None);
+            };
+            match call.method.to_string().as_str() {
+                "is_some" => (None, Some(read.name)),
+                "is_none" => (Some(read.name), None),
+                _ => (None, None),
+            }
+        }
+        Expr::Unary(negated) if matches!(negated.op, UnOp::Not(_)) => {
+            let (then, otherwise) = of_condition(&negated.expr);
+            (otherwise, then)
+        }
+        _ => (None, None),
+    }
+}
+
+/// `let Some(m) = rx.message().await? else { .. }`: the receiver whose stream ended
+/// when the `else` runs.
+pub(super) fn let_else_end(pat: &Pat, init: &Expr) -> Option<String> {
+    let read = read_of(init)?;
+    (read.form == Form::Option && is_some_pattern(pat)).then_some(read.name)
+}

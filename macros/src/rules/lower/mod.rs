@@ -1,0 +1,387 @@
+//! Lowering a function body (and its closures and async blocks) to control-flow
+//! graphs: statements and scopes here, expressions in `exprs`, the end of a
+//! receiver's stream in `ends`.
+
+mod ends;
+mod exprs;
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, FnArg, Local, Pat, Stmt};
+
+use super::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
+use crate::allow::{self, Allowed};
+use crate::syntax::{is_err_value, may_yield_a_half, mentions_a_half, pattern_idents};
+
+/// Lowers `body`, with the by-value identifier parameters of its function.
+pub(crate) fn lower<'a>(
+    inputs: impl IntoIterator<Item = &'a FnArg>,
+    body: &Block,
+    allowed: Allowed,
+) -> Program {
+    let mut program = Program::default();
+    let mut parameters = Vec::new();
+    for input in inputs {
+        if let FnArg::Typed(typed) = input {
+            let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(&typed.ty));
+            for ident in pattern_idents(&typed.pat) {
+                parameters.push(Binding {
+                    ident,
+                    may_be_a_half: named_as_half,
+                    allowed,
+                    site: Some(Site::BlockTop(address(body))),
+                });
+            }
+        }
+    }
+    Lowering::body(&mut program, allowed, parameters, body);
+    program
+}
+
+/// The address that identifies a syntax node between lowering and placing.
+pub(crate) fn address<T>(node: &T) -> usize {
+    std::ptr::from_ref(node).addr()
+}
+
+/// A loop or labelled block that `break` (and, for loops, `continue`) may leave.
+struct Jumps {
+    label: Option<String>,
+    /// Scopes open outside it: those deeper are left by a jump out of it.
+    depth: usize,
+    break_to: usize,
+    /// `None` for a labelled block.
+    continue_to: Option<usize>,
+    /// Bindings whose `message()` it calls: a `break` leaves their reading early.
+    reads: Vec<usize>,
+}
+
+/// The lowering of one body into one graph.
+struct Lowering<'p> {
+    program: &'p mut Program,
+    allowed: Allowed,
+    graph: Graph,
+    /// The node code goes into; `None` where no path reaches.
+    current: Option<usize>,
+    /// Name -> binding, innermost scope last.
+    scopes: Vec<Vec<(String, usize)>>,
+    jumps: Vec<Jumps>,
+}
+
+impl<'p> Lowering<'p> {
+    /// Lowers one body (a function's, a closure's, an async block's) into a graph of
+    /// its own, with `owed` declared at its entry (parameters, `move` captures).
+    fn body(program: &'p mut Program, allowed: Allowed, owed: Vec<Binding>, body: &Block) {
+        let tail_is_err =
+            matches!(body.stmts.last(), Some(Stmt::Expr(tail, None)) if is_err_value(tail));
+        let end = body.brace_token.span.close();
+        Lowering::graph_of(program, allowed, owed, end, tail_is_err, |lowering| {
+            lowering.statements(body);
+        });
+    }
+
+    /// A closure body that is an expression, not a block.
+    fn expr_body(program: &'p mut Program, allowed: Allowed, owed: Vec<Binding>, body: &Expr) {
+        let end = body.span();
+        Lowering::graph_of(
+            program,
+            allowed,
+            owed,
+            end,
+            is_err_value(body),
+            |lowering| {
+                lowering.expr(body);
+            },
+        );
+    }
+
+    /// Runs `lower` into a new graph that ends at `end` (unless its value is an
+    /// `Err(..)`, `tail_is_err`: an error exit).
+    fn graph_of(
+        program: &'p mut Program,
+        allowed: Allowed,
+        owed: Vec<Binding>,
+        end: Span,
+        tail_is_err: bool,
+        lower: impl FnOnce(&mut Lowering<'p>),
+    ) {
+        let mut lowering = Lowering {
+            program,
+            allowed,
+            graph: Graph::default(),
+            current: None,
+            scopes: vec![Vec::new()],
+            jumps: Vec::new(),
+        };
+        lowering.current = Some(lowering.node());
+        for binding in owed {
+            lowering.declare(binding);
+        }
+        lower(&mut lowering);
+        if tail_is_err {
+            lowering.current = None;
+        }
+        lowering.exit(LeakKind::End, end);
+        let graph = std::mem::take(&mut lowering.graph);
+        lowering.program.graphs.push(graph);
+    }
+
+    fn node(&mut self) -> usize {
+        self.graph.nodes.push(Node::default());
+        self.graph.nodes.len() - 1
+    }
+
+    fn edge(&mut self, from: Option<usize>, to: usize) {
+        if let Some(from) = from {
+            self.graph.nodes[from].next.push(to);
+        }
+    }
+
+    /// A new node that `current` flows into; it becomes current.
+    fn follow(&mut self) -> usize {
+        let next = self.node();
+        self.edge(self.current, next);
+        self.current = Some(next);
+        next
+    }
+
+    /// A node that the paths in `from` flow into (none reachable: `None`).
+    fn join(&mut self, from: &[Option<usize>]) -> Option<usize> {
+        if from.iter().all(Option::is_none) {
+            return None;
+        }
+        let joined = self.node();
+        for &node in from {
+            self.edge(node, joined);
+        }
+        Some(joined)
+    }
+
+    fn emit(&mut self, event: Event) {
+        if let Some(node) = self.current {
+            self.graph.nodes[node].events.push(event);
+        }
+    }
+
+    fn declare(&mut self, binding: Binding) -> usize {
+        let id = self.program.bindings.len();
+        let name = binding.ident.to_string();
+        self.program.bindings.push(binding);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((name, id));
+        }
+        self.emit(Event::Owe(id));
+        id
+    }
+
+    /// Declares what `pat` binds; `site` is where a check for it can go.
+    fn declare_pattern(&mut self, pat: &Pat, may_be_a_half: bool, site: Option<Site>) {
+        let allowed = self.allowed;
+        for ident in pattern_idents(pat) {
+            self.declare(Binding {
+                ident,
+                may_be_a_half,
+                allowed,
+                site,
+            });
+        }
+    }
+
+    fn resolve(&self, name: &str) -> Option<usize> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter().rev())
+            .find(|(bound, _)| bound == name)
+            .map(|(_, id)| *id)
+    }
+
+    /// Opens a scope.
+    fn open(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    /// Closes the innermost scope: what it declared is dropped at `end`.
+    fn close(&mut self, end: Span) {
+        let scope = self.scopes.pop().unwrap_or_default();
+        for (_, id) in scope.into_iter().rev() {
+            let point = Point {
+                kind: LeakKind::ScopeEnd,
+                at: end,
+            };
+            self.emit(Event::Drop(id, point));
+        }
+    }
+
+    /// A block with a scope of its own.
+    fn block(&mut self, block: &Block) {
+        self.open();
+        self.statements(block);
+        self.close(block.brace_token.span.close());
+    }
+
+    fn statements(&mut self, block: &Block) {
+        for (index, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                Stmt::Local(local) => {
+                    let site = Site::AfterStmt {
+                        block: address(block),
+                        index,
+                    };
+                    self.local(local, site);
+                }
+                Stmt::Expr(expr, _) => self.expr(expr),
+                Stmt::Macro(mac) => self.mac(&mac.mac),
+                Stmt::Item(_) => {}
+            }
+        }
+    }
+
+    /// `let pat = init else { .. };`: the initialiser, the `else` path (which must
+    /// diverge), then the bindings. `let _ = x;` binds nothing and moves nothing.
+    fn local(&mut self, local: &Local, site: Site) {
+        let allowed = self.allowed.with(allow::peek(&local.attrs));
+        let Some(init) = &local.init else {
+            return;
+        };
+        if !(matches!(local.pat, Pat::Wild(_)) && crate::syntax::bare_ident(&init.expr).is_some()) {
+            self.expr(&init.expr);
+        }
+        if let Some((_, diverge)) = &init.diverge {
+            let matched = self.current;
+            self.follow();
+            if let Some(read) = ends::let_else_end(&local.pat, &init.expr) {
+                self.ended(&read);
+            }
+            self.expr(diverge);
+            // The pattern matched: on, in a node of its own (events of `matched`
+            // all come before its branches).
+            self.current = matched;
+            self.follow();
+        }
+        let may_be_a_half = may_yield_a_half(&init.expr)
+            || mentions_a_half(&quote::ToTokens::to_token_stream(&local.pat));
+        for ident in pattern_idents(&local.pat) {
+            self.declare(Binding {
+                ident,
+                may_be_a_half,
+                allowed,
+                site: Some(site),
+            });
+        }
+    }
+
+    /// The binding `name` has ended (finished, cancelled, read to its end).
+    fn ended(&mut self, name: &str) {
+        if let Some(id) = self.resolve(name) {
+            self.emit(Event::Ended(id));
+        }
+    }
+
+    /// A normal exit at `at`.
+    fn exit(&mut self, kind: LeakKind, at: Span) {
+        self.emit(Event::Exit(Point { kind, at }));
+        self.current = None;
+    }
+
+    /// A `break` (`continue: false`) or `continue` to the loop labelled `label` (the
+    /// innermost without one): what it leaves is dropped, what it read early noted.
+    fn jump(&mut self, label: Option<String>, continuing: bool, at: Span) {
+        let target = match &label {
+            None => self.jumps.iter().rposition(|jumps| {
+                jumps.continue_to.is_some() || (!continuing && jumps.label.is_none())
+            }),
+            Some(label) => self
+                .jumps
+                .iter()
+                .rposition(|jumps| jumps.label.as_ref() == Some(label)),
+        };
+        let Some(target) = target else {
+            self.current = None;
+            return;
+        };
+        if !continuing {
+            let read: Vec<usize> = self.jumps[target..]
+                .iter()
+                .flat_map(|jumps| jumps.reads.iter().copied())
+                .collect();
+            for id in read {
+                let point = Point {
+                    kind: LeakKind::LeftReading,
+                    at,
+                };
+                self.emit(Event::LeftReading(id, point));
+            }
+        }
+        let depth = self.jumps[target].depth;
+        let leaving: Vec<usize> = self.scopes[depth..]
+            .iter()
+            .flat_map(|scope| scope.iter().rev().map(|(_, id)| *id))
+            .collect();
+        for id in leaving {
+            let point = Point {
+                kind: LeakKind::Jump,
+                at,
+            };
+            self.emit(Event::Drop(id, point));
+        }
+        let to = match continuing {
+            true => self.jumps[target].continue_to,
+            false => Some(self.jumps[target].break_to),
+        };
+        if let Some(to) = to {
+            self.edge(self.current, to);
+        }
+        self.current = None;
+    }
+
+    /// Notes that `name`'s `message()` is called: inside a loop, a `break` out of it
+    /// leaves the reading before the end.
+    fn reads(&mut self, name: &str) {
+        if let Some(id) = self.resolve(name) {
+            for jumps in self
+                .jumps
+                .iter_mut()
+                .filter(|jumps| jumps.continue_to.is_some())
+            {
+                if !jumps.reads.contains(&id) {
+                    jumps.reads.push(id);
+                }
+            }
+        }
+    }
+
+    /// A closure's or async block's body, lowered as a graph of its own, with the
+    /// halves it owns (`move` captures) owed at its entry.
+    fn nested(&mut self, body: &Expr, owned: &[usize], parameters: &[Pat]) {
+        let site = match body {
+            Expr::Block(block) if block.label.is_none() => Site::BlockTop(address(&block.block)),
+            Expr::Async(block) => Site::BlockTop(address(&block.block)),
+            other => Site::ExprTop(address(other)),
+        };
+        let mut owed: Vec<Binding> = owned
+            .iter()
+            .map(|&outer| Binding {
+                may_be_a_half: true,
+                site: Some(site),
+                ..self.program.bindings[outer].clone()
+            })
+            .collect();
+        for pat in parameters {
+            let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(pat));
+            owed.extend(pattern_idents(pat).into_iter().map(|ident| Binding {
+                ident,
+                may_be_a_half: named_as_half,
+                allowed: self.allowed,
+                site: Some(site),
+            }));
+        }
+        let allowed = self.allowed;
+        match body {
+            Expr::Block(block) if block.label.is_none() => {
+                Lowering::body(&mut *self.program, allowed, owed, &block.block);
+            }
+            Expr::Async(block) => Lowering::body(&mut *self.program, allowed, owed, &block.block),
+            other => Lowering::expr_body(&mut *self.program, allowed, owed, other),
+        }
+    }
+}

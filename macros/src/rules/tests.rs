@@ -1,0 +1,161 @@
+//! The cleanup pass on bodies given as strings, without the compiler: which
+//! bindings may leak, and at what kind of point.
+
+use super::graph::LeakKind::{self, *};
+use super::{cleanup, lower};
+use crate::allow::Allowed;
+
+/// The leaks of the halves (bindings that may be one) in `function`, as (name, kind).
+fn leaks(function: &str) -> Vec<(String, LeakKind)> {
+    let function: syn::ItemFn = syn::parse_str(function).expect("a function");
+    let program = lower::lower(&function.sig.inputs, &function.block, Allowed::default());
+    cleanup::leaks(&program)
+        .into_iter()
+        .filter(|leak| program.bindings[leak.binding].may_be_a_half)
+        .map(|leak| {
+            (
+                program.bindings[leak.binding].ident.to_string(),
+                leak.point.kind,
+            )
+        })
+        .collect()
+}
+
+fn leak(name: &str, kind: LeakKind) -> Vec<(String, LeakKind)> {
+    vec![(name.to_owned(), kind)]
+}
+
+/// A client function whose body is `body`, with a receiver `rx` and a sender `tx`.
+fn client(body: &str) -> String {
+    format!(
+        "async fn f(mut client: C) -> Result<(), Status> {{
+            let mut rx = client.watch(a).await?;
+            let (mut tx, mut peer) = client.chat(..).await?;
+            let _ = tx.finish();
+            peer.cancel();
+            {body}
+        }}"
+    )
+}
+
+#[test]
+fn taking_the_first_reply_and_leaving_is_caught_at_the_break() {
+    let body = "loop { match rx.message().await? { Some(_m) => break, None => break } }
+                Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", LeftReading));
+}
+
+#[test]
+fn labelled_loops_follow_their_labels() {
+    let body = "let mut n = 0;
+        'outer: loop { loop { match rx.message().await? {
+            Some(_) => { n += 1; continue 'outer; } None => break 'outer } } }
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    let body = "'outer: loop { loop { match rx.message().await? {
+            Some(_) => break 'outer, None => break } } }
+        Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", LeftReading));
+}
+
+#[test]
+fn a_stream_ends_where_message_returned_none() {
+    for drained in [
+        "while let Some(m) = rx.message().await? { show(m); } Ok(())",
+        "while rx.message().await?.is_some() {} Ok(())",
+        "loop { if rx.message().await?.is_none() { break; } } Ok(())",
+        "loop { match rx.message().await? { Some(m) => show(m), None => break } } Ok(())",
+        "loop { match rx.message().await? { Some(m) => show(m), _ => break } } Ok(())",
+        "loop { match rx.message().await { Ok(Some(m)) => show(m), Ok(None) => break, Err(e) => return Err(e) } } Ok(())",
+        "loop { let Some(m) = rx.message().await? else { break }; show(m); } Ok(())",
+        "loop { match rx.message().await? { Some(_) => {} None => return Ok(()) } }",
+        "match rx.message().await? { Some(_) => panic!(\"more than one\"), None => Ok(()) }",
+        "let Some(first) = rx.message().await? else { return Ok(()) }; rx.cancel(); show(first); Ok(())",
+    ] {
+        assert_eq!(leaks(&client(drained)), [], "{drained}");
+    }
+}
+
+#[test]
+fn a_final_error_thrown_away_is_not_an_end() {
+    for undrained in [
+        "while let Ok(Some(m)) = rx.message().await { show(m); } Ok(())",
+        "if let Ok(Some(m)) = rx.message().await { show(m); } Ok(())",
+        "for _ in 0..3 { if let Some(m) = rx.message().await? { show(m); } } Ok(())",
+        "loop { match rx.message().await { Ok(Some(m)) => show(m), _ => break } } Ok(())",
+    ] {
+        let found = leaks(&client(undrained));
+        assert_eq!(found.len(), 1, "{undrained}: {found:?}");
+        assert_eq!(found[0].0, "rx", "{undrained}");
+    }
+}
+
+#[test]
+fn a_sentinel_break_leaves_the_reading_early() {
+    let body = "loop { let Some(_) = rx.message().await? else { break }; if done() { break } }
+                Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", LeftReading));
+    let body = "'read: for _ in 0..9 { match rx.message().await? { Some(_) => break 'read, None => return Ok(()) } }
+                Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", LeftReading));
+}
+
+#[test]
+fn a_drop_is_an_abandoned_half_and_a_wildcard_moves_nothing() {
+    assert_eq!(leaks(&client("drop(rx); Ok(())")), leak("rx", Dropped));
+    assert_eq!(leaks(&client("let _ = rx; Ok(())")), leak("rx", End));
+    assert_eq!(leaks(&client("let _kept = rx; Ok(())")), leak("_kept", End));
+    assert_eq!(leaks(&client("let kept = rx; kept.cancel(); Ok(())")), []);
+}
+
+#[test]
+fn formatting_borrows_and_other_macros_hand_on() {
+    assert_eq!(
+        leaks(&client("println!(\"{:?}\", rx); Ok(())")),
+        leak("rx", End)
+    );
+    assert_eq!(leaks(&client("dbg!(&rx); Ok(())")), leak("rx", End));
+    assert_eq!(leaks(&client("my_macro!(rx); Ok(())")), []);
+}
+
+#[test]
+fn error_paths_owe_nothing_and_normal_exits_all() {
+    assert_eq!(
+        leaks(&client(
+            "if flag { return Err(oops()); } rx.cancel(); Ok(())"
+        )),
+        []
+    );
+    assert_eq!(
+        leaks(&client("if flag { return Ok(()); } rx.cancel(); Ok(())")),
+        leak("rx", Return)
+    );
+    assert_eq!(leaks(&client("check()?; rx.cancel(); Err(late())")), []);
+}
+
+#[test]
+fn scopes_and_reassignments() {
+    let inner = "async fn f(mut client: C) -> Result<(), Status> {
+        { let rx = client.watch(a).await?; show(&rx); }
+        Ok(())
+    }";
+    assert_eq!(leaks(inner), leak("rx", ScopeEnd));
+    let reassigned = "async fn f(mut client: C) -> Result<(), Status> {
+        let mut rx = client.watch(a).await?;
+        rx.cancel();
+        rx = client.watch(b).await?;
+        Ok(())
+    }";
+    assert_eq!(leaks(reassigned), leak("rx", End));
+}
+
+#[test]
+fn parameters_named_as_halves_and_move_captures_owe_their_end() {
+    let parameter = "async fn f(rx: Receiver<u32>, n: u32) -> Result<(), Status> { Ok(()) }";
+    assert_eq!(leaks(parameter), leak("rx", End));
+    let task = client(
+        "rx.cancel(); let task = tokio::spawn(async move { tx2.send(1).await?; Ok(()) }); task.await?",
+    )
+    .replace("let _ = tx.finish();", "let tx2 = tx;");
+    assert_eq!(leaks(&task), leak("tx2", End));
+}

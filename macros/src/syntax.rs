@@ -1,0 +1,77 @@
+//! Small questions about syntax that the analyses ask: which identifiers a pattern
+//! binds, whether an expression is a bare local, an `Err(..)`, or may yield a
+//! session half.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::{Expr, Ident, Pat};
+
+/// Whether `expr` can produce a session half: it awaits something, moves a
+/// binding (`let rx2 = rx;`), or takes a request apart (`request.into_inner()`).
+pub(crate) fn may_yield_a_half(expr: &Expr) -> bool {
+    fn awaits(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => ident == "await",
+            TokenTree::Group(group) => awaits(group.stream()),
+            _ => false,
+        })
+    }
+    let into_inner = matches!(expr, Expr::MethodCall(call) if call.method == "into_inner");
+    into_inner || bare_ident(expr).is_some() || awaits(quote::ToTokens::to_token_stream(expr))
+}
+
+/// Whether a type or pattern names a session half (`Sender`, `Upload`, `Receiver`).
+pub(crate) fn mentions_a_half(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => ident == "Sender" || ident == "Upload" || ident == "Receiver",
+        TokenTree::Group(group) => mentions_a_half(&group.stream()),
+        _ => false,
+    })
+}
+
+/// The identifiers a pattern binds by value (`x`, `mut x`, `(a, b)`, `x: T`).
+pub(crate) fn pattern_idents(pat: &Pat) -> Vec<Ident> {
+    match pat {
+        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
+            vec![ident.ident.clone()]
+        }
+        Pat::Tuple(tuple) => tuple.elems.iter().flat_map(pattern_idents).collect(),
+        Pat::Type(typed) => pattern_idents(&typed.pat),
+        Pat::Paren(paren) => pattern_idents(&paren.pat),
+        Pat::TupleStruct(tuple) => tuple.elems.iter().flat_map(pattern_idents).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The patterns of the `let`s in an `if` or `while` condition (`let` chains too).
+pub(crate) fn collect_lets<'e>(expr: &'e Expr, lets: &mut Vec<&'e Pat>) {
+    match expr {
+        Expr::Let(bound) => lets.push(&bound.pat),
+        Expr::Binary(binary) => {
+            collect_lets(&binary.left, lets);
+            collect_lets(&binary.right, lets);
+        }
+        Expr::Paren(paren) => collect_lets(&paren.expr, lets),
+        _ => {}
+    }
+}
+
+/// The name of a bare local (`x`, `(x)`).
+pub(crate) fn bare_ident(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().map(ToString::to_string),
+        Expr::Paren(paren) => bare_ident(&paren.expr),
+        _ => None,
+    }
+}
+
+/// `Err(..)` (or `Err(..).into()`-free forms): a value that makes the path an
+/// error exit.
+pub(crate) fn is_err_value(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Err"))
+        }
+        Expr::Paren(paren) => is_err_value(&paren.expr),
+        _ => false,
+    }
+}
