@@ -23,6 +23,7 @@ use crate::allow::{self, Allowed};
 use crate::checks::{Family, Finding, check_stmt};
 use crate::errors::Errors;
 use crate::misuse;
+use crate::scopes::Scopes;
 use crate::syntax::{bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// A binding the analysis follows.
@@ -99,7 +100,7 @@ struct Inserts {
 pub(crate) struct Analysis {
     pub(crate) bindings: Vec<Binding>,
     /// Name -> binding id, innermost scope last.
-    scopes: Vec<Vec<(String, usize)>>,
+    scopes: Scopes,
     loops: Vec<LoopFrame>,
     stmts: Vec<StmtFrame>,
     /// Rules the whole function allows.
@@ -149,7 +150,7 @@ impl Analysis {
             allowed,
             ..Analysis::default()
         };
-        analysis.scopes.push(Vec::new());
+        analysis.scopes.open();
         for input in inputs {
             if let FnArg::Typed(typed) = input {
                 let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(&typed.ty));
@@ -179,26 +180,19 @@ impl Analysis {
 
     fn declare(&mut self, ident: Ident, may_be_a_half: bool) -> usize {
         let id = self.bindings.len();
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.push((ident.to_string(), id));
-        }
+        self.scopes.declare(ident.to_string(), id);
         self.bindings.push(Binding {
             ident,
             may_be_a_half,
             allowed: self.allowed,
-            depth: self.scopes.len(),
+            depth: self.scopes.depth(),
             origin: id,
         });
         id
     }
 
     fn resolve(&self, name: &str) -> Option<usize> {
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|scope| scope.iter().rev())
-            .find(|(bound, _)| bound == name)
-            .map(|(_, id)| *id)
+        self.scopes.resolve(name)
     }
 
     /// Records a finding on binding `id`, to be checked before the current
@@ -226,7 +220,7 @@ impl Analysis {
     }
 
     fn pop_scope(&mut self) {
-        self.scopes.pop();
+        self.scopes.close();
     }
 
     /// The first mention of each binding in `tokens`, skipping `shadowed` names.
@@ -295,7 +289,7 @@ impl Analysis {
     }
 
     fn block(&mut self, block: &mut Block, flow: Flow) -> Flow {
-        self.scopes.push(Vec::new());
+        self.scopes.open();
         let (flow, inserts) = self.block_inner(block, flow);
         self.pop_scope();
         self.insert_checks(block, inserts);
@@ -307,7 +301,7 @@ impl Analysis {
     /// `move`, which are its to end.
     fn nested_body(&mut self, block: &mut Block, owned: &[usize], parameters: &[(Ident, bool)]) {
         let loops = std::mem::take(&mut self.loops);
-        self.scopes.push(Vec::new());
+        self.scopes.open();
         for (ident, named_as_half) in parameters {
             self.declare(ident.clone(), *named_as_half);
         }
@@ -530,7 +524,7 @@ impl Analysis {
             Expr::Try(tried) => self.expr(&mut tried.expr, flow),
             Expr::Await(awaited) => self.expr(&mut awaited.base, flow),
             Expr::If(branch) => {
-                self.scopes.push(Vec::new());
+                self.scopes.open();
                 let flow = self.condition(&mut branch.cond, flow);
                 let then = self.block(&mut branch.then_branch, flow.clone());
                 // The `if let` pattern's bindings live in the `then` branch only.
@@ -545,7 +539,7 @@ impl Analysis {
                 let flow = self.expr(&mut matched.expr, flow);
                 let mut after: Flow = None;
                 for arm in &mut matched.arms {
-                    self.scopes.push(Vec::new());
+                    self.scopes.open();
                     self.declare_pattern(&arm.pat);
                     let mut arm_flow = flow.clone();
                     if let Some((_, guard)) = &mut arm.guard {
@@ -567,7 +561,7 @@ impl Analysis {
             }
             Expr::While(looped) => {
                 self.enter_loop(looped.label.as_ref());
-                self.scopes.push(Vec::new());
+                self.scopes.open();
                 let condition = self.condition(&mut looped.cond, flow);
                 let end = self.block(&mut looped.body, condition.clone());
                 self.pop_scope();
@@ -576,7 +570,7 @@ impl Analysis {
             Expr::ForLoop(looped) => {
                 let flow = self.expr(&mut looped.expr, flow);
                 self.enter_loop(looped.label.as_ref());
-                self.scopes.push(Vec::new());
+                self.scopes.open();
                 self.declare_pattern(&looped.pat);
                 let end = self.block(&mut looped.body, flow.clone());
                 self.pop_scope();
@@ -749,7 +743,7 @@ impl Analysis {
     fn enter_loop(&mut self, label: Option<&syn::Label>) {
         self.loops.push(LoopFrame {
             label: label.map(|label| label.name.ident.to_string()),
-            depth: self.scopes.len(),
+            depth: self.scopes.depth(),
             breaks: None,
             continues: None,
             captures: Vec::new(),

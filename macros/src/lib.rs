@@ -17,6 +17,7 @@ mod naming;
 mod never_panics;
 mod raw_stream;
 mod rules;
+mod scopes;
 mod service;
 mod syntax;
 mod types;

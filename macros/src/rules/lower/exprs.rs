@@ -101,6 +101,13 @@ impl Lowering<'_> {
                     None => self.exprs(&call.args),
                 }
             }
+            other => self.operands(other),
+        }
+    }
+
+    /// An expression that only evaluates its operands, in order.
+    fn operands(&mut self, expr: &Expr) {
+        match expr {
             Expr::Tuple(tuple) => self.exprs(&tuple.elems),
             Expr::Array(array) => self.exprs(&array.elems),
             Expr::Paren(paren) => self.expr(&paren.expr),
@@ -288,7 +295,7 @@ impl Lowering<'_> {
         let after = self.node();
         self.jumps.push(Jumps {
             label: Some(label.name.ident.to_string()),
-            depth: self.scopes.len(),
+            depth: self.scopes.depth(),
             break_to: after,
             continue_to: None,
             reads: Vec::new(),
@@ -305,7 +312,7 @@ impl Lowering<'_> {
         let after = self.node();
         self.jumps.push(Jumps {
             label: label.map(|label| label.name.ident.to_string()),
-            depth: self.scopes.len(),
+            depth: self.scopes.depth(),
             break_to: after,
             continue_to: Some(head),
             reads: Vec::new(),
@@ -343,7 +350,7 @@ impl Lowering<'_> {
                 .label
                 .as_ref()
                 .map(|label| label.name.ident.to_string()),
-            depth: self.scopes.len(),
+            depth: self.scopes.depth(),
             break_to: after,
             continue_to: Some(head),
             reads: Vec::new(),

@@ -11,6 +11,7 @@ use syn::{Block, Expr, FnArg, Local, Pat, Stmt};
 
 use super::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
 use crate::allow::{self, Allowed};
+use crate::scopes::Scopes;
 use crate::syntax::{is_err_value, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// Lowers `body`, with the by-value identifier parameters of its function.
@@ -62,8 +63,7 @@ struct Lowering<'p> {
     graph: Graph,
     /// The node code goes into; `None` where no path reaches.
     current: Option<usize>,
-    /// Name -> binding, innermost scope last.
-    scopes: Vec<Vec<(String, usize)>>,
+    scopes: Scopes,
     jumps: Vec<Jumps>,
 }
 
@@ -109,9 +109,10 @@ impl<'p> Lowering<'p> {
             allowed,
             graph: Graph::default(),
             current: None,
-            scopes: vec![Vec::new()],
+            scopes: Scopes::default(),
             jumps: Vec::new(),
         };
+        lowering.scopes.open();
         lowering.current = Some(lowering.node());
         for binding in owed {
             lowering.declare(binding);
@@ -166,9 +167,7 @@ impl<'p> Lowering<'p> {
         let id = self.program.bindings.len();
         let name = binding.ident.to_string();
         self.program.bindings.push(binding);
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.push((name, id));
-        }
+        self.scopes.declare(name, id);
         self.emit(Event::Owe(id));
         id
     }
@@ -187,23 +186,17 @@ impl<'p> Lowering<'p> {
     }
 
     fn resolve(&self, name: &str) -> Option<usize> {
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|scope| scope.iter().rev())
-            .find(|(bound, _)| bound == name)
-            .map(|(_, id)| *id)
+        self.scopes.resolve(name)
     }
 
     /// Opens a scope.
     fn open(&mut self) {
-        self.scopes.push(Vec::new());
+        self.scopes.open();
     }
 
     /// Closes the innermost scope: what it declared is dropped at `end`.
     fn close(&mut self, end: Span) {
-        let scope = self.scopes.pop().unwrap_or_default();
-        for (_, id) in scope.into_iter().rev() {
+        for id in self.scopes.close() {
             let point = Point {
                 kind: LeakKind::ScopeEnd,
                 at: end,
@@ -313,11 +306,7 @@ impl<'p> Lowering<'p> {
             }
         }
         let depth = self.jumps[target].depth;
-        let leaving: Vec<usize> = self.scopes[depth..]
-            .iter()
-            .flat_map(|scope| scope.iter().rev().map(|(_, id)| *id))
-            .collect();
-        for id in leaving {
+        for id in self.scopes.deeper_than(depth) {
             let point = Point {
                 kind: LeakKind::Jump,
                 at,
