@@ -12,7 +12,7 @@ use std::task::{Context, Poll, ready};
 use futures_core::Stream;
 use tokio::time::{Sleep, sleep_until};
 use tonic::metadata::MetadataMap;
-use tonic::{Response, Status};
+use tonic::{Code, Response, Status};
 
 use super::body_wake::BodyWake;
 use super::caught::poll_caught;
@@ -169,6 +169,12 @@ impl<T: Send + 'static> ResponseStream<T> {
             return (header_phase && commit).then_some(Progress::Commit);
         };
         let end = match (outcome, snapshot.sender) {
+            // An OK status as the handler's error is the stream's trailers, but only
+            // after its sender finished: otherwise an abandoned stream would end OK.
+            (Err(status), SenderState::Finished) => Some(status),
+            (Err(status), _) if status.code() == Code::Ok => Some(Status::internal(
+                "tonic-session: the handler returned status OK without finishing its sender",
+            )),
             (Err(status), _) => Some(status),
             (Ok(()), SenderState::Finished) => None,
             (Ok(()), _) => Some(Status::internal(
