@@ -140,9 +140,13 @@
 //! How the paths are followed (both cleanup rules): a control-flow graph of the
 //! function, with `break` and `continue` following their labels, and error paths (`?`,
 //! `return Err(..)`, `panic!`) ending with nothing owed, since the runtime cancels what
-//! they drop. A half handed to a function, a closure, an async block or a macro other
-//! than the formatting ones is theirs: the analysis cannot see what they do with it,
-//! and the runtime backs it (a half dropped unended resets its call).
+//! they drop. A half moved into a local container (`Some(tx)`, a tuple, a struct
+//! literal, an array, `vec![..]`, `Box::new`) is still owed: the container must end
+//! it, give it back, or be handed on, or the half leaks where the container is
+//! dropped (`fail/client_half_in_container.rs`). A half handed to a function, a
+//! closure, an async block or a macro other than the formatting ones is theirs: the
+//! analysis cannot see what they do with it, and the runtime backs it (a half dropped
+//! unended resets its call).
 //!
 //! ```compile_fail,E0277
 //! use tonic::Status;

@@ -92,4 +92,19 @@ async fn printed_then_ended(mut client: Client) -> Result<(), Status> {
     Ok(())
 }
 
+/// A half in a container is ended through it, or the container handed on.
+#[tonic_session::client]
+async fn through_a_container(mut client: Client) -> Result<(), Status> {
+    let rx = client.hello_server_stream(hello("h")).await?;
+    let pending = Some(rx);
+    if let Some(rx) = pending {
+        let _ended = rx.finish().await?;
+    }
+    let again = client.hello_server_stream(hello("i")).await?;
+    let pair = (again, 1);
+    let (again, _) = pair;
+    let _cancelled = again.cancel();
+    Ok(())
+}
+
 fn main() {}

@@ -28,8 +28,12 @@ pub(crate) fn leaks(program: &Program) -> Vec<Leak> {
     for (index, graph) in program.graphs.iter().enumerate() {
         for (binding, (node, event)) in graph_leaks(graph, width) {
             let place = (index, node, event);
-            let best = first.entry(binding).or_insert(place);
-            *best = (*best).min(place);
+            // A container leaks the halves it carries, where it is dropped.
+            let carried = program.bindings[binding].carries.iter().copied();
+            for leaking in std::iter::once(binding).chain(carried) {
+                let best = first.entry(leaking).or_insert(place);
+                *best = (*best).min(place);
+            }
         }
     }
     first

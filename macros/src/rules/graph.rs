@@ -29,6 +29,10 @@ pub(crate) struct Binding {
     pub(crate) allowed: Allowed,
     /// Where its check goes; `None` where no check can be put (a pattern binding).
     pub(crate) site: Option<Site>,
+    /// The halves moved into it, if it is a local container (`Some(tx)`, a tuple, a
+    /// struct literal, an array, `vec![..]`): their end is its to make, and where it
+    /// leaks, they do.
+    pub(crate) carries: Vec<usize>,
 }
 
 /// What a leak site is, for the diagnostic and for tests.

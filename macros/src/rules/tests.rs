@@ -159,3 +159,27 @@ fn parameters_named_as_halves_and_move_captures_owe_their_end() {
     .replace("let _ = tx.finish();", "let tx2 = tx;");
     assert_eq!(leaks(&task), leak("tx2", End));
 }
+
+#[test]
+fn a_container_takes_over_the_end_of_the_halves_moved_into_it() {
+    for dropped in [
+        "let kept = Some(rx); Ok(())",
+        "let pair = (rx, 1); show(&pair); Ok(())",
+        "let held = Holder { rx, n: 1 }; Ok(())",
+        "let all = vec![rx]; Ok(())",
+        "let boxed: Box<_> = Box::new(rx); Ok(())",
+    ] {
+        let found = leaks(&client(dropped));
+        assert!(
+            found.contains(&("rx".to_owned(), End)),
+            "{dropped}: {found:?}"
+        );
+    }
+    for handed_on in [
+        "let kept = Some(rx); keep(kept); Ok(())",
+        "let pair = (rx, 1); let (rx, _) = pair; rx.cancel(); Ok(())",
+        "let held = Holder { rx, n: 1 }; Ok(held)",
+    ] {
+        assert_eq!(leaks(&client(handed_on)), [], "{handed_on}");
+    }
+}

@@ -2,6 +2,7 @@
 //! graphs: statements and scopes here, expressions in `exprs`, the end of a
 //! receiver's stream in `ends`.
 
+mod containers;
 mod ends;
 mod exprs;
 
@@ -31,6 +32,7 @@ pub(crate) fn lower<'a>(
                     may_be_a_half: named_as_half,
                     allowed,
                     site: Some(Site::BlockTop(address(body))),
+                    carries: Vec::new(),
                 });
             }
         }
@@ -181,6 +183,7 @@ impl<'p> Lowering<'p> {
                 may_be_a_half,
                 allowed,
                 site,
+                carries: Vec::new(),
             });
         }
     }
@@ -253,14 +256,28 @@ impl<'p> Lowering<'p> {
         }
         let may_be_a_half = may_yield_a_half(&init.expr)
             || mentions_a_half(&quote::ToTokens::to_token_stream(&local.pat));
+        let carries = match &local.pat {
+            Pat::Ident(_) | Pat::Type(_) => self.moved_into_container(&init.expr),
+            _ => Vec::new(),
+        };
         for ident in pattern_idents(&local.pat) {
             self.declare(Binding {
                 ident,
                 may_be_a_half,
                 allowed,
                 site: Some(site),
+                carries: carries.clone(),
             });
         }
+    }
+
+    /// The halves a container literal takes by value (see `containers`).
+    fn moved_into_container(&self, init: &Expr) -> Vec<usize> {
+        let names = containers::moved_in(init);
+        let halves = names.iter().filter_map(|name| self.resolve(name));
+        halves
+            .filter(|&id| self.program.bindings[id].may_be_a_half)
+            .collect()
     }
 
     /// The binding `name` has ended (finished, cancelled, read to its end).
@@ -352,6 +369,7 @@ impl<'p> Lowering<'p> {
             .map(|&outer| Binding {
                 may_be_a_half: true,
                 site: Some(site),
+                carries: Vec::new(),
                 ..self.program.bindings[outer].clone()
             })
             .collect();
@@ -362,6 +380,7 @@ impl<'p> Lowering<'p> {
                 may_be_a_half: named_as_half,
                 allowed: self.allowed,
                 site: Some(site),
+                carries: Vec::new(),
             }));
         }
         let allowed = self.allowed;
