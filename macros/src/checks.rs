@@ -2,11 +2,14 @@
 //! any type but a session half, and for a half a compile error naming the rule.
 //!
 //! The compiler picks the impl by the binding's type (autoref specialization on
-//! `RuleCheck<&T>`). The impls for halves carry a method-level bound on a trait made
-//! here, for this site alone, whose `#[diagnostic::on_unimplemented]` message names
-//! the rule and the binding; the bound is checked only once that impl is chosen, so
-//! only a half fails. The call is spanned at the offending point (the primary span),
-//! the local traits at the binding (where the half was created).
+//! `RuleCheck<&T>`). The impls for halves carry a method-level bound, on the half's
+//! own type, on a trait made here for this site alone: its
+//! `#[diagnostic::on_unimplemented]` gives the rule's message, the label and the fix;
+//! its name reads as the rule (`rx_must_be_read_to_its_end`), since rustc names it;
+//! a `do_not_recommend` impl for `()` keeps rustc from suggesting to write one. The
+//! bound is checked only once that impl is chosen, so only a half fails. The call is
+//! spanned at the offending point (the error's primary span), the bound at the
+//! binding, so rustc's one note points where the half was created.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -142,7 +145,7 @@ fn diagnostic(rule: Rule, name: &str, stopped_reading: bool) -> Option<Diagnosti
     Some(Diagnostic {
         message: format!("{id}: {message}"),
         label,
-        help: format!("help: {help}"),
+        help: format!("fix: {help}"),
     })
 }
 
@@ -175,6 +178,20 @@ fn half_types(family: Family) -> (Vec<HalfType>, Vec<HalfType>) {
     (sending, receiving)
 }
 
+/// What a rule asks of a half, as the tail of its bound trait's name.
+fn obligation(rule: Rule) -> &'static str {
+    match rule {
+        Rule::ConcurrentSend => "must_have_one_sender",
+        Rule::ConcurrentRecv => "must_have_one_receiver",
+        Rule::UnfinishedSender => "must_be_finished_on_every_path",
+        Rule::UndrainedReceiver => "must_be_read_to_its_end",
+        Rule::IgnoredSendError => "send_errors_must_stop_the_sender",
+        Rule::DetachedHalf => "must_end_where_someone_sees_it",
+        Rule::ForgottenHalf => "must_not_be_leaked",
+        Rule::RawStream => "must_not_be_raw",
+    }
+}
+
 /// The check for `binding` at `finding`, unless every rule it could break is allowed.
 pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) -> Option<Stmt> {
     let (sending_rule, receiving_rule) = rules(finding.family);
@@ -185,15 +202,9 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
     }
     let created = binding.span();
     let name = binding.to_string();
-    let bound = |rule: Rule| {
-        let camel: String = rule
-            .name()
-            .split('_')
-            .map(|word| word[..1].to_uppercase() + &word[1..])
-            .collect();
-        format_ident!("TonicSession{}", camel, span = created)
-    };
-    // One bound trait per rule (detached_half and forgotten_half serve both arms).
+    // One bound trait per rule (detached_half and forgotten_half serve both arms),
+    // named as English about the binding: rustc names it in its help line.
+    let bound = |rule: Rule| format_ident!("{}_{}", name, obligation(rule), span = created);
     let mut rules_used: Vec<Rule> = [sending_rule, receiving_rule]
         .into_iter()
         .flatten()
@@ -206,9 +217,12 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
             help,
         } = diagnostic(rule, &name, finding.stopped_reading)?;
         let bound = bound(rule);
+        // The impl for `()` only keeps rustc from suggesting to write one.
         Some(quote_spanned! {created=>
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #help)]
             trait #bound {}
+            #[diagnostic::do_not_recommend]
+            impl #bound for () {}
         })
     });
     let bounds: Vec<TokenStream> = bounds.collect();
@@ -216,23 +230,23 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
     let arm = |rule: Option<Rule>, types: Vec<HalfType>, side: &str| {
         let bound = bound(rule?);
         let generics = types.iter().map(|half| &half.generics);
-        let types = types.iter().map(|half| &half.ty);
-        let half_trait = format_ident!("TonicSession{}Half", side, span = created);
+        let types: Vec<&TokenStream> = types.iter().map(|half| &half.ty).collect();
+        let half_trait = format_ident!("{}_half", side, span = created);
         Some(quote_spanned! {created=>
-            trait #half_trait {
-                fn tonic_session_check(&self) where Self: #bound;
+            trait #half_trait<H> {
+                fn created_here(&self) where H: #bound;
             }
             #(
-                impl #generics #half_trait for &::tonic_session::__private::RuleCheck<'_, #types> {
-                    fn tonic_session_check(&self) where Self: #bound {}
+                impl #generics #half_trait<#types> for &::tonic_session::__private::RuleCheck<'_, #types> {
+                    fn created_here(&self) where #types: #bound {}
                 }
             )*
         })
     };
-    let sending = arm(sending_rule, sending_types, "Sending");
-    let receiving = arm(receiving_rule, receiving_types, "Receiving");
+    let sending = arm(sending_rule, sending_types, "sending");
+    let receiving = arm(receiving_rule, receiving_types, "receiving");
     let check = quote_spanned! {finding.at=>
-        (&&::tonic_session::__private::RuleCheck(&#binding)).tonic_session_check()
+        (&&::tonic_session::__private::RuleCheck(&#binding)).created_here()
     };
     let stmt = quote_spanned! {created=>
         #[allow(non_camel_case_types, dead_code)]

@@ -173,7 +173,7 @@ pub(crate) fn owned_method(self_ty: &syn::Type, names: &Generated) -> TokenStrea
     quote_spanned! {syn::spanned::Spanned::span(self_ty)=>
         #[doc(hidden)]
         fn #owned(&self) -> Self {
-            <Self as ::tonic_session::__private::OwnedService>::owned(self)
+            <Self as ::tonic_session::server::OwnedByStreamingHandlers>::owned(self)
         }
     }
 }

@@ -323,3 +323,8 @@
 //!     Ok(count)
 //! }
 //! ```
+
+/// The bounds that refuse `clone` on a half: rustc names them in the error, so they
+/// live here, under the rules they enforce.
+#[doc(hidden)]
+pub use crate::single_owner::{a_receiving_half_has_one_owner, a_sending_half_has_one_owner};

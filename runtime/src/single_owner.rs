@@ -13,13 +13,18 @@
 
 use crate::{client, server};
 
-/// Implemented by no type: the bound that refuses `clone` on a sending half.
+/// Implemented by no type: the bound that refuses `clone` on a sending half. Its
+/// name is what rustc shows of it, so it reads as the rule.
 #[diagnostic::on_unimplemented(
     message = "concurrent_send: `{Self}` cannot be cloned: a sending half has one owner",
     label = "a second handle would let two tasks send on one stream at once",
-    note = "help: fan in through one channel (`tokio::sync::mpsc`) to the single task that owns the half"
+    note = "fix: fan in through one channel (`tokio::sync::mpsc`) to the single task that owns the half"
 )]
-pub trait OneSender {
+#[allow(
+    non_camel_case_types,
+    reason = "rustc names it in the error: it reads as the rule"
+)]
+pub trait a_sending_half_has_one_owner {
     /// Never called: nothing implements the trait.
     fn duplicate(&self) -> Self;
 }
@@ -28,9 +33,13 @@ pub trait OneSender {
 #[diagnostic::on_unimplemented(
     message = "concurrent_recv: `{Self}` cannot be cloned: a receiving half has one owner",
     label = "a second handle would let two tasks receive from one stream at once",
-    note = "help: read the half in one task and hand the messages on (a channel per consumer)"
+    note = "fix: read the half in one task and hand the messages on (a channel per consumer)"
 )]
-pub trait OneReceiver {
+#[allow(
+    non_camel_case_types,
+    reason = "rustc names it in the error: it reads as the rule"
+)]
+pub trait a_receiving_half_has_one_owner {
     /// Never called: nothing implements the trait.
     fn duplicate(&self) -> Self;
 }
@@ -51,8 +60,8 @@ macro_rules! refuse_clone {
     };
 }
 
-refuse_clone!(OneSender, [T] client::Sender<T>);
-refuse_clone!(OneSender, [T, R] client::Upload<T, R>);
-refuse_clone!(OneSender, [T] server::Sender<T>);
-refuse_clone!(OneReceiver, [U] client::Receiver<U>);
-refuse_clone!(OneReceiver, [U] server::Receiver<U>);
+refuse_clone!(a_sending_half_has_one_owner, [T] client::Sender<T>);
+refuse_clone!(a_sending_half_has_one_owner, [T, R] client::Upload<T, R>);
+refuse_clone!(a_sending_half_has_one_owner, [T] server::Sender<T>);
+refuse_clone!(a_receiving_half_has_one_owner, [U] client::Receiver<U>);
+refuse_clone!(a_receiving_half_has_one_owner, [U] server::Receiver<U>);
