@@ -133,15 +133,14 @@ impl Analysis {
         // A first pass on a copy learns which bindings are shared: the cleanup rules
         // skip them (sharing is the error to fix there, one error per violation).
         let first = Analysis::pass(&inputs, &mut body.clone(), allowed);
-        if side == Side::Client {
-            // Sharing is the error to fix on a shared half, not its cleanup.
-            let shared: Vec<String> = first
-                .found_shared
-                .iter()
-                .map(|&id| first.bindings[id].ident.to_string())
-                .collect();
-            crate::rules::check_cleanup(inputs.iter().copied(), body, allowed, &shared);
-        }
+        // Sharing is the error to fix on a shared half, not its cleanup.
+        let shared: Vec<String> = first
+            .found_shared
+            .iter()
+            .map(|&id| first.bindings[id].ident.to_string())
+            .collect();
+        let cleanup = side == Side::Client;
+        crate::rules::check(inputs.iter().copied(), body, allowed, cleanup, &shared);
         Analysis::pass(&inputs, body, allowed)
     }
 

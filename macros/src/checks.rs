@@ -38,9 +38,20 @@ pub(crate) enum Family {
 pub(crate) struct Finding {
     pub(crate) family: Family,
     pub(crate) at: Span,
+    /// What the path says beyond the family, for the message.
+    pub(crate) detail: Detail,
+}
+
+/// What a path-sensitive finding adds to its rule's message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// Nothing.
+    Plain,
     /// A cleanup finding at a `break` out of the loop that read the receiver: the
     /// point where the code stopped reading, before the end.
-    pub(crate) stopped_reading: bool,
+    StoppedReading,
+    /// A send reached after a failed send the code went on from.
+    AfterFailedSend,
 }
 
 impl Finding {
@@ -49,7 +60,7 @@ impl Finding {
         Finding {
             family,
             at,
-            stopped_reading: false,
+            detail: Detail::Plain,
         }
     }
 }
@@ -73,7 +84,7 @@ struct Diagnostic {
 }
 
 /// `None` for `raw_stream`: it is found in the code as written, not by a check.
-fn diagnostic(rule: Rule, name: &str, stopped_reading: bool) -> Option<Diagnostic> {
+fn diagnostic(rule: Rule, name: &str, detail: Detail) -> Option<Diagnostic> {
     let id = rule.name();
     let (message, label, help) = match rule {
         Rule::ConcurrentSend => (
@@ -104,7 +115,7 @@ fn diagnostic(rule: Rule, name: &str, stopped_reading: bool) -> Option<Diagnosti
             format!(
                 "`{name}` may reach this point neither read to its end nor cancelled (nor handed on)"
             ),
-            if stopped_reading {
+            if detail == Detail::StoppedReading {
                 format!(
                     "`{name}` stops being read here, before its end: the call's final status is \
                      never read"
@@ -115,6 +126,16 @@ fn diagnostic(rule: Rule, name: &str, stopped_reading: bool) -> Option<Diagnosti
             format!(
                 "`{name}.finish().await?` reads on to the final status, so a trailing error is not \
                  lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
+            ),
+        ),
+        Rule::IgnoredSendError if detail == Detail::AfterFailedSend => (
+            format!("`{name}` is sent on again after a send on it failed"),
+            "this send follows a failed send the code went on from: the peer is gone, and the \
+             producer keeps going"
+                .to_owned(),
+            format!(
+                "stop when the peer is gone: `{name}.send(m).await?`, or `break`/`return` in the \
+                 branch where the send failed"
             ),
         ),
         Rule::IgnoredSendError => (
@@ -215,7 +236,7 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
             message,
             label,
             help,
-        } = diagnostic(rule, &name, finding.stopped_reading)?;
+        } = diagnostic(rule, &name, finding.detail)?;
         let bound = bound(rule);
         // The impl for `()` only keeps rustc from suggesting to write one.
         Some(quote_spanned! {created=>

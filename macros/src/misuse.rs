@@ -46,7 +46,8 @@ pub(crate) fn is_forgetting(call: &ExprCall) -> bool {
 
 /// For a statement whose value is thrown away: if that value is (derived from) the
 /// result of `x.send(..)`, the `x`. Covers `x.send(m).await;`, `.ok()`,
-/// `.unwrap_or_default()`, `.is_ok()` and the like, and `drop(..)` around any of them.
+/// `.unwrap_or_default()`, `.unwrap_or_else(|_| ..)`, `.map_err(..)`, `.is_ok()` and
+/// the like, and `drop(..)` around any of them.
 pub(crate) fn discarded_send(expr: &Expr) -> Option<&Expr> {
     match expr {
         Expr::MethodCall(call) if call.method == "send" => Some(&call.receiver),
@@ -58,6 +59,10 @@ pub(crate) fn discarded_send(expr: &Expr) -> Option<&Expr> {
                 "is_err",
                 "unwrap_or_default",
                 "unwrap_or",
+                "unwrap_or_else",
+                "map_err",
+                "map",
+                "or_else",
             ]
             .contains(&call.method.to_string().as_str()) =>
         {

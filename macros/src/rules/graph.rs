@@ -74,6 +74,12 @@ pub(crate) enum Event {
     LeftReading(usize, Point),
     /// A normal exit: every binding still owing its end leaks here.
     Exit(Point),
+    /// A send on it: after a failed send the code went on with, the producer
+    /// ignores that the peer is gone.
+    Send(usize, Span),
+    /// A send on it failed, and this path goes on (the error branch of a test of
+    /// the send's result).
+    SendFailed(usize),
 }
 
 /// A node: straight-line events, then the successors.

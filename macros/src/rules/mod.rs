@@ -11,16 +11,21 @@
 //!   `continue`, `let else`, and error exits (`?`, `return Err(..)`, a panic),
 //!   which end a path with nothing to check: the runtime cancels what they drop.
 //! - [`cleanup`] asks, for each binding, whether some path reaches a normal exit,
-//!   the end of its scope or an explicit `drop` with the binding still owing its end.
+//!   the end of its scope or an explicit `drop` with the binding still owing its end;
+//!   [`ignored`] whether some path goes from a failed send to another send on the
+//!   same half. Both run on [`dataflow`]'s one solver.
 //! - [`place`] puts a check for each such binding where it is initialised, spanned
 //!   at the point it leaks; the compiler decides from its type whether it is a
 //!   session half (see `checks`), so an ordinary value costs nothing.
 //!
-//! The use-site rules (sharing, detaching, forgetting, discarded sends) still run in
-//! `analysis`; they move here as passes of their own.
+//! The other use-site rules (sharing, detaching, forgetting, sends whose result is
+//! discarded where it is made) still run in `analysis`; they move here as passes of
+//! their own.
 
 pub(crate) mod cleanup;
+pub(crate) mod dataflow;
 pub(crate) mod graph;
+pub(crate) mod ignored;
 pub(crate) mod lower;
 pub(crate) mod place;
 #[cfg(test)]
@@ -29,17 +34,41 @@ mod tests;
 use syn::{Block, FnArg};
 
 use crate::allow::Allowed;
+use crate::checks::{Detail, Family, Finding};
+use graph::LeakKind;
 
-/// Checks the client cleanup rules (`unfinished_sender`, `undrained_receiver`) on
-/// one function body and puts their checks into it. Bindings named in `skip` (found
-/// shared, which is the error to fix there) get none.
-pub(crate) fn check_cleanup<'a>(
+/// Runs the rules engine on one function body and puts the checks its passes ask
+/// for into it: the ignored-send pass always, the cleanup pass (`unfinished_sender`,
+/// `undrained_receiver`) where `cleanup` (client code; server halves end by type).
+/// Bindings named in `skip` (found shared, which is the error to fix there) get none.
+pub(crate) fn check<'a>(
     inputs: impl IntoIterator<Item = &'a FnArg>,
     body: &mut Block,
     allowed: Allowed,
+    cleanup: bool,
     skip: &[String],
 ) {
     let program = lower::lower(inputs, body, allowed);
-    let leaks = cleanup::leaks(&program);
-    place::place(body, &program, &leaks, skip);
+    let mut findings = Vec::new();
+    if cleanup {
+        for leak in cleanup::leaks(&program) {
+            let detail = match leak.point.kind {
+                LeakKind::LeftReading => Detail::StoppedReading,
+                _ => Detail::Plain,
+            };
+            let finding = Finding {
+                detail,
+                ..Finding::new(Family::Cleanup, leak.point.at)
+            };
+            findings.push((leak.binding, finding));
+        }
+    }
+    for send in ignored::sends_after_failure(&program) {
+        let finding = Finding {
+            detail: Detail::AfterFailedSend,
+            ..Finding::new(Family::IgnoredSend, send.at)
+        };
+        findings.push((send.binding, finding));
+    }
+    place::place(body, &program, &findings, skip);
 }

@@ -1,32 +1,32 @@
-//! Putting the cleanup checks into the code: after the statement that initialises
-//! each leaking binding (there it is certainly initialised), or first in its body
-//! (parameters, `move` captures), each spanned at the point it leaks.
+//! Putting the passes' checks into the code: after the statement that initialises
+//! each binding found (there it is certainly initialised), or first in its body
+//! (parameters, `move` captures), each spanned at the offending point.
 
 use std::collections::HashMap;
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprBlock, Stmt};
 
-use super::cleanup::Leak;
-use super::graph::{LeakKind, Program, Site};
+use super::graph::{Program, Site};
 use super::lower::address;
-use crate::checks::{Family, Finding, check_stmt};
+use crate::checks::{Finding, check_stmt};
 
-/// Puts the checks of `leaks` into `body` (the body `program` was lowered from).
-/// Bindings named in `skip` get none.
-pub(crate) fn place(body: &mut Block, program: &Program, leaks: &[Leak], skip: &[String]) {
+/// Puts the checks of `findings` (binding, finding) into `body` (the body `program`
+/// was lowered from). Bindings named in `skip` get none.
+pub(crate) fn place(
+    body: &mut Block,
+    program: &Program,
+    findings: &[(usize, Finding)],
+    skip: &[String],
+) {
     let mut placer = Placer::default();
-    for leak in leaks {
-        let binding = &program.bindings[leak.binding];
+    for &(binding, finding) in findings {
+        let binding = &program.bindings[binding];
         let name = binding.ident.to_string();
         if !binding.may_be_a_half || skip.contains(&name) {
             continue;
         }
         let Some(site) = binding.site else { continue };
-        let finding = Finding {
-            stopped_reading: leak.point.kind == LeakKind::LeftReading,
-            ..Finding::new(Family::Cleanup, leak.point.at)
-        };
         if let Some(check) = check_stmt(&binding.ident, finding, binding.allowed) {
             placer.at.entry(site).or_default().push(check);
         }

@@ -183,3 +183,49 @@ fn a_container_takes_over_the_end_of_the_halves_moved_into_it() {
         assert_eq!(leaks(&client(handed_on)), [], "{handed_on}");
     }
 }
+
+/// The halves a path sends on again after a failed send.
+fn sent_after_failure(function: &str) -> Vec<String> {
+    let function: syn::ItemFn = syn::parse_str(function).expect("a function");
+    let program = lower::lower(&function.sig.inputs, &function.block, Allowed::default());
+    super::ignored::sends_after_failure(&program)
+        .into_iter()
+        .map(|found| program.bindings[found.binding].ident.to_string())
+        .collect()
+}
+
+fn producer(body: &str) -> String {
+    format!("async fn f(mut tx: Sender<u32>) -> Result<Finished, Status> {{ {body} }}")
+}
+
+#[test]
+fn a_send_after_a_failed_send_is_an_ignored_error() {
+    for goes_on in [
+        "for i in 0.. { if let Err(_) = tx.send(i).await {} } Ok(tx.finish())",
+        "loop { if tx.send(1).await.is_err() { log(); } } ",
+        "loop { match tx.send(1).await { Ok(()) => {} Err(_) => continue } }",
+        "loop { match tx.send(1).await { Ok(()) => {} _ => warn() } }",
+        "if !tx.send(1).await.is_ok() { log(); } tx.send(2).await?; Ok(tx.finish())",
+        "tokio::spawn(async move { loop { if let Err(_) = tx.send(1).await {} } }); pending().await",
+    ] {
+        assert_eq!(sent_after_failure(&producer(goes_on)), ["tx"], "{goes_on}");
+    }
+}
+
+#[test]
+fn a_failed_send_that_stops_the_producer_is_handled() {
+    for stops in [
+        "for i in 0..9 { tx.send(i).await?; } Ok(tx.finish())",
+        "loop { if tx.send(1).await.is_err() { break; } } Ok(tx.finish())",
+        "loop { if let Err(e) = tx.send(1).await { return Err(e.into()); } }",
+        "loop { match tx.send(1).await { Ok(()) => {} Err(_) => break } } Ok(tx.finish())",
+        "while tx.send(1).await.is_ok() {} Ok(tx.finish())",
+        "let Ok(()) = tx.send(1).await else { return Err(gone()) }; tx.send(2).await?; Ok(tx.finish())",
+    ] {
+        assert_eq!(
+            sent_after_failure(&producer(stops)),
+            Vec::<String>::new(),
+            "{stops}"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprIf, ExprMatch, Label, Macro, Pat};
 
-use super::{Jumps, Lowering, ends};
+use super::{Jumps, Lowering, ends, sends};
 use crate::rules::graph::{Event, LeakKind, Point};
 use crate::syntax::{bare_ident, collect_lets, is_err_value};
 
@@ -45,6 +45,11 @@ impl Lowering<'_> {
                         self.ended(&receiver);
                     }
                     Some(receiver) if call.method == "message" => self.reads(&receiver),
+                    Some(sender) if call.method == "send" => {
+                        if let Some(id) = self.resolve(&sender) {
+                            self.emit(Event::Send(id, call.span()));
+                        }
+                    }
                     Some(_) => {}
                     None => self.expr(&call.receiver),
                 }
@@ -233,21 +238,18 @@ impl Lowering<'_> {
         self.open();
         self.expr(&branch.cond);
         let (then_end, else_end) = ends::of_condition(&branch.cond);
+        let (then_failed, else_failed) = sends::of_condition(&branch.cond);
         let decided = self.current;
         self.follow();
         self.declare_condition_lets(&branch.cond);
-        if let Some(read) = then_end {
-            self.ended(&read);
-        }
+        self.branch_facts(then_end, then_failed);
         self.block(&branch.then_branch);
         // The condition's scope ends with the `then` branch: its `let`s bind there.
         self.close(branch.then_branch.brace_token.span.close());
         let then = self.current;
         self.current = decided;
         self.follow();
-        if let Some(read) = else_end {
-            self.ended(&read);
-        }
+        self.branch_facts(else_end, else_failed);
         if let Some((_, otherwise)) = &branch.else_branch {
             self.expr(otherwise);
         }
@@ -267,19 +269,23 @@ impl Lowering<'_> {
     fn matched(&mut self, matched: &ExprMatch) {
         self.expr(&matched.expr);
         let read = ends::of_scrutinee(&matched.expr);
+        let sent = sends::of_scrutinee(&matched.expr);
         let decided = self.current;
         let mut ends = Vec::new();
-        let mut some_handled = false;
+        let (mut some_handled, mut ok_handled) = (false, false);
         for arm in &matched.arms {
             self.current = decided;
             self.follow();
             self.open();
-            if let Some(read) = &read
-                && read.ends_at(&arm.pat, some_handled)
-            {
-                self.ended(&read.name);
-            }
+            let ended = read
+                .as_ref()
+                .filter(|read| read.ends_at(&arm.pat, some_handled));
+            let failed = sent
+                .clone()
+                .filter(|_| sends::fails_at(&arm.pat, ok_handled));
+            self.branch_facts(ended.map(|read| read.name.clone()), failed);
             some_handled |= arm.guard.is_none() && ends::is_some_pattern(&arm.pat);
+            ok_handled |= arm.guard.is_none() && sends::is_ok_pattern(&arm.pat);
             self.declare_pattern(&arm.pat, false, None);
             if let Some((_, guard)) = &arm.guard {
                 self.expr(guard);
@@ -323,15 +329,14 @@ impl Lowering<'_> {
             // The condition fails: the loop ends normally.
             let decided = self.current;
             self.follow();
-            if let Some(read) = ends::of_condition(cond).1 {
-                self.ended(&read);
-            }
+            self.branch_facts(ends::of_condition(cond).1, sends::of_condition(cond).1);
             self.edge(self.current, after);
             self.current = decided;
         }
         self.follow();
         if let Some(cond) = cond {
             self.declare_condition_lets(cond);
+            self.branch_facts(ends::of_condition(cond).0, sends::of_condition(cond).0);
         }
         self.block(body);
         self.close(body.brace_token.span.close());

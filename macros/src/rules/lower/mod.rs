@@ -5,6 +5,7 @@
 mod containers;
 mod ends;
 mod exprs;
+mod sends;
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -248,6 +249,9 @@ impl<'p> Lowering<'p> {
             if let Some(read) = ends::let_else_end(&local.pat, &init.expr) {
                 self.ended(&read);
             }
+            if let Some(sender) = sends::let_else_failure(&local.pat, &init.expr) {
+                self.send_failed(&sender);
+            }
             self.expr(diverge);
             // The pattern matched: on, in a node of its own (events of `matched`
             // all come before its branches).
@@ -284,6 +288,24 @@ impl<'p> Lowering<'p> {
     fn ended(&mut self, name: &str) {
         if let Some(id) = self.resolve(name) {
             self.emit(Event::Ended(id));
+        }
+    }
+
+    /// A send on `name` failed, and this path goes on.
+    fn send_failed(&mut self, name: &str) {
+        if let Some(id) = self.resolve(name) {
+            self.emit(Event::SendFailed(id));
+        }
+    }
+
+    /// What the branches of a condition know: a stream that ended, a send that
+    /// failed, on the path where it held (`then`) or not.
+    fn branch_facts(&mut self, read: Option<String>, failed: Option<String>) {
+        if let Some(read) = read {
+            self.ended(&read);
+        }
+        if let Some(sender) = failed {
+            self.send_failed(&sender);
         }
     }
 
