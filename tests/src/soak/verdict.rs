@@ -114,16 +114,19 @@ pub enum Undispatched {
     /// An upload the client abandoned after its first message can be reset before
     /// the server dispatches it.
     Abandoned,
-    /// A deadline can pass before dispatch: tonic's timer then ends the call before
-    /// its response headers (CANCELLED, nothing received).
+    /// A deadline can pass before dispatch: the call ends before its response
+    /// headers (CANCELLED from tonic's timer, DEADLINE_EXCEEDED from a session
+    /// client's; nothing received).
     TimedOut,
 }
 
 /// Whether, and why, the call may have ended before any handler ran.
 pub fn undispatched(plan: &Plan, seen: &Seen) -> Option<Undispatched> {
+    // Before the response headers, tonic's own timer answers CANCELLED, and a
+    // session client's (which holds the deadline from the call on) DEADLINE_EXCEEDED.
     let timed_out_before_headers = matches!(
         &seen.end,
-        End::Failed { code: Code::Cancelled, .. } if seen.received == 0
+        End::Failed { code: Code::Cancelled | Code::DeadlineExceeded, .. } if seen.received == 0
     );
     if plan.kind == Kind::Upload && plan.fault.by_client() {
         Some(Undispatched::Abandoned)
@@ -273,7 +276,14 @@ mod tests {
             check(&stalled, &seen(2, timer), None).is_err(),
             "the handler ran"
         );
-        let server_deadline = failed(Code::DeadlineExceeded, "");
-        assert!(check(&stalled, &seen(0, server_deadline), None).is_err());
+        // The session client's own timer, before the headers: the same.
+        let client_deadline = failed(Code::DeadlineExceeded, "");
+        assert!(check(&stalled, &seen(0, client_deadline.clone()), None).is_ok());
+        assert!(
+            check(&stalled, &seen(2, client_deadline), None).is_err(),
+            "the handler ran"
+        );
+        let never = plan(Kind::Chat, Fault::None);
+        assert!(check(&never, &seen(0, failed(Code::DeadlineExceeded, "")), None).is_err());
     }
 }
