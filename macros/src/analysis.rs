@@ -20,6 +20,7 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
 use crate::allow::{self, Allowed};
+use crate::captures;
 use crate::checks::{Family, Finding, check_stmt};
 use crate::errors::Errors;
 use crate::misuse;
@@ -328,12 +329,19 @@ impl Analysis {
         parameters: Vec<(Ident, bool)>,
         flow: Flow,
     ) -> Flow {
-        let tokens = quote::ToTokens::to_token_stream(&*body);
-        let shadowed: Vec<String> = parameters
+        let bound: Vec<String> = parameters
             .iter()
             .map(|(ident, _)| ident.to_string())
             .collect();
-        let mentions = self.mentioned(&tokens, &shadowed);
+        // Only what it surely takes from around it: a check on anything else could
+        // borrow or capture what the code never did.
+        let found = captures::of(body, &bound);
+        let mentions: Vec<(usize, Span)> = found
+            .named
+            .into_iter()
+            .filter(|(name, _)| found.captured.contains(name))
+            .filter_map(|(name, span)| Some((self.resolve(&name)?, span)))
+            .collect();
         let flow = if moving {
             self.capture(flow, &mentions)
         } else {

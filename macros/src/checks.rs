@@ -264,20 +264,31 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
             )*
         })
     };
-    let sending = arm(sending_rule, sending_types, "sending");
-    let receiving = arm(receiving_rule, receiving_types, "receiving");
     let check = quote_spanned! {finding.at=>
         (&&::tonic_session::__private::RuleCheck(&#binding)).created_here()
     };
+    // Each arm in a block of its own, with only its trait in scope: where the
+    // binding's type is unknown (an error rustc reports already), one candidate
+    // method is left, and rustc adds nothing; with both, it would add an ambiguity.
+    let arms = [
+        arm(sending_rule, sending_types, "sending"),
+        arm(receiving_rule, receiving_types, "receiving"),
+    ];
+    let arms = arms.into_iter().flatten().map(|arm| {
+        quote_spanned! {created=>
+            {
+                #arm
+                #[allow(unused_imports)]
+                use ::tonic_session::__private::NotAHalf as _;
+                #check;
+            }
+        }
+    });
     let stmt = quote_spanned! {created=>
         #[allow(non_camel_case_types, dead_code)]
         {
             #(#bounds)*
-            #sending
-            #receiving
-            #[allow(unused_imports)]
-            use ::tonic_session::__private::NotAHalf as _;
-            #check;
+            #(#arms)*
         }
     };
     syn::parse2(stmt).ok()

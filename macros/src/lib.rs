@@ -4,6 +4,7 @@
 
 mod allow;
 mod analysis;
+mod captures;
 mod checks;
 mod client;
 mod client_calls;

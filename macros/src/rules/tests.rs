@@ -229,3 +229,18 @@ fn a_failed_send_that_stops_the_producer_is_handled() {
         );
     }
 }
+
+#[test]
+fn a_method_the_halves_do_not_have_is_out_of_sight() {
+    // A typo is rustc's to report: no second error about the same half.
+    assert_eq!(
+        leaks(&client("let _ended = rx.finnish().await?; Ok(())")),
+        []
+    );
+    assert_eq!(
+        leaks(&client(
+            "let _n = rx.message().await?; rx.is_closed(); Ok(())"
+        )),
+        leak("rx", End)
+    );
+}

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprIf, ExprMatch, Label, Macro, Pat};
 
 use super::{Jumps, Lowering, ends, sends};
+use crate::captures;
 use crate::rules::graph::{Event, LeakKind, Point};
 use crate::syntax::{bare_ident, collect_lets, is_err_value};
 
@@ -25,6 +26,15 @@ const FORMATTING: [&str; 14] = [
     "debug_assert",
     "dbg",
     "trace",
+];
+
+/// The methods of the halves that borrow them (besides `message` and `send`).
+const BORROWING: [&str; 5] = [
+    "closed",
+    "is_closed",
+    "headers",
+    "with_headers",
+    "send_headers",
 ];
 
 /// Macros that never return normally: an error path (the runtime cancels what
@@ -50,7 +60,10 @@ impl Lowering<'_> {
                             self.emit(Event::Send(id, call.span()));
                         }
                     }
-                    Some(_) => {}
+                    Some(_) if BORROWING.iter().any(|method| call.method == method) => {}
+                    // Not a method of the halves (a trait's, or a typo rustc will
+                    // report): out of sight, so taken as handed on.
+                    Some(other) => self.ended(&other),
                     None => self.expr(&call.receiver),
                 }
                 self.exprs(&call.args);
@@ -215,20 +228,21 @@ impl Lowering<'_> {
     /// A closure or async block: what it mentions is handed on; its body is a graph
     /// of its own, owing the halves it captures by `move`.
     fn handed_on(&mut self, body: &Expr, moving: bool, parameters: &[Pat]) {
-        let shadowed: Vec<String> = parameters
+        let bound: Vec<String> = parameters
             .iter()
             .flat_map(crate::syntax::pattern_idents)
             .map(|ident| ident.to_string())
             .collect();
-        let mut mentioned = Vec::new();
-        names_in(&quote::ToTokens::to_token_stream(body), &mut mentioned);
+        let mentions = captures::of(body, &bound);
         let mut owned = Vec::new();
-        for name in mentioned.iter().filter(|name| !shadowed.contains(name)) {
-            if let Some(id) = self.resolve(name) {
-                if moving && self.program.bindings[id].may_be_a_half && !owned.contains(&id) {
-                    owned.push(id);
-                }
-                self.emit(Event::Ended(id));
+        for (name, _) in &mentions.named {
+            let Some(id) = self.resolve(name) else {
+                continue;
+            };
+            self.emit(Event::Ended(id));
+            let captured = mentions.captured.contains(name);
+            if moving && captured && self.program.bindings[id].may_be_a_half {
+                owned.push(id);
             }
         }
         self.nested(body, &owned, parameters);
@@ -385,15 +399,4 @@ fn explicit_drop(call: &syn::ExprCall) -> Option<String> {
         return None;
     }
     bare_ident(call.args.first()?)
-}
-
-/// Every identifier in `tokens`, in order.
-fn names_in(tokens: &TokenStream, names: &mut Vec<String>) {
-    for token in tokens.clone() {
-        match token {
-            TokenTree::Ident(ident) => names.push(ident.to_string()),
-            TokenTree::Group(group) => names_in(&group.stream(), names),
-            _ => {}
-        }
-    }
 }

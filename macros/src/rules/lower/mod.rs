@@ -258,7 +258,7 @@ impl<'p> Lowering<'p> {
             self.current = matched;
             self.follow();
         }
-        let may_be_a_half = may_yield_a_half(&init.expr)
+        let may_be_a_half = (may_yield_a_half(&init.expr) && !self.comes_from_a_half(&init.expr))
             || mentions_a_half(&quote::ToTokens::to_token_stream(&local.pat));
         let carries = match &local.pat {
             Pat::Ident(_) | Pat::Type(_) => self.moved_into_container(&init.expr),
@@ -272,6 +272,27 @@ impl<'p> Lowering<'p> {
                 site: Some(site),
                 carries: carries.clone(),
             });
+        }
+    }
+
+    /// Whether `init` is what a method of a half returned (`rx.message().await?`,
+    /// `tx.finish()`): no method of a half returns a half, so it is none.
+    fn comes_from_a_half(&self, init: &Expr) -> bool {
+        let mut expr = init;
+        loop {
+            expr = match expr {
+                Expr::Try(tried) => &tried.expr,
+                Expr::Await(awaited) => &awaited.base,
+                Expr::Paren(paren) => &paren.expr,
+                Expr::MethodCall(call) => match crate::syntax::bare_ident(&call.receiver) {
+                    Some(name) => {
+                        let half = self.resolve(&name).map(|id| &self.program.bindings[id]);
+                        return half.is_some_and(|binding| binding.may_be_a_half);
+                    }
+                    None => &call.receiver,
+                },
+                _ => return false,
+            };
         }
     }
 
