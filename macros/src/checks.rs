@@ -293,3 +293,37 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
     };
     syn::parse2(stmt).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue users read (`tonic_session::rules`), as the runtime ships it.
+    const CATALOGUE: &str = include_str!("../../runtime/src/rules.rs");
+
+    #[test]
+    fn every_rule_has_a_section_in_the_catalogue_and_its_id_in_its_message() {
+        for rule in Rule::ALL {
+            let heading = format!("//! # `{}`", rule.name());
+            assert!(
+                CATALOGUE.contains(&heading),
+                "no `{heading}` in runtime/src/rules.rs"
+            );
+            let Some(said) = diagnostic(rule, "x", Detail::Plain) else {
+                continue;
+            };
+            let prefix = format!("{}: ", rule.name());
+            assert!(said.message.starts_with(&prefix), "{}", said.message);
+            assert!(said.help.starts_with("fix: "), "{}", said.help);
+            assert!(!said.label.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rule_has_its_own_bound_name() {
+        let names: Vec<&str> = Rule::ALL.iter().map(|rule| obligation(*rule)).collect();
+        for (index, name) in names.iter().enumerate() {
+            assert!(!names[index + 1..].contains(name), "{name} twice");
+        }
+    }
+}
