@@ -24,6 +24,8 @@
 
 pub(crate) mod cleanup;
 pub(crate) mod dataflow;
+#[cfg(test)]
+mod differential;
 pub(crate) mod graph;
 pub(crate) mod ignored;
 pub(crate) mod lower;
