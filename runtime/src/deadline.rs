@@ -55,7 +55,12 @@ pub(crate) async fn race<T>(
         if expiry.as_mut().poll(cx).is_ready() {
             return Poll::Ready(Err(exceeded()));
         }
-        work.as_mut().poll(cx)
+        match work.as_mut().poll(cx) {
+            // Failed at or past the deadline (its reset, say): because of it, even
+            // before the millisecond timer fired.
+            Poll::Ready(Err(_)) if Instant::now() >= at => Poll::Ready(Err(exceeded())),
+            other => other,
+        }
     })
     .await
 }
