@@ -3,22 +3,11 @@
 #![forbid(unsafe_code)]
 
 mod allow;
-mod analysis;
-mod captures;
-mod checks;
 mod client;
-mod client_calls;
 mod errors;
-mod expand;
-mod handler;
-mod method_options;
-mod misuse;
-mod naming;
 #[cfg(test)]
 mod never_panics;
-mod raw_stream;
 mod rules;
-mod scopes;
 mod service;
 mod syntax;
 mod types;

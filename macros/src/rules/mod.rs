@@ -18,10 +18,14 @@
 //!   at the point it leaks; the compiler decides from its type whether it is a
 //!   session half (see `checks`), so an ordinary value costs nothing.
 //!
-//! The other use-site rules (sharing, detaching, forgetting, sends whose result is
-//! discarded where it is made) still run in `analysis`; they move here as passes of
-//! their own.
+//! Beside them: [`use_sites`], a walk of the syntax for the other use-site rules
+//! (sharing, detaching, forgetting, sends whose result is discarded where it is
+//! made), which are to become passes of their own; [`raw_stream`], on the code as
+//! written; [`checks`], what a finding becomes; and the leaves they share
+//! ([`captures`], [`scopes`], [`misuse`]).
 
+pub(crate) mod captures;
+pub(crate) mod checks;
 pub(crate) mod cleanup;
 pub(crate) mod dataflow;
 #[cfg(test)]
@@ -29,14 +33,18 @@ mod differential;
 pub(crate) mod graph;
 pub(crate) mod ignored;
 pub(crate) mod lower;
+pub(crate) mod misuse;
 pub(crate) mod place;
+pub(crate) mod raw_stream;
+pub(crate) mod scopes;
 #[cfg(test)]
 mod tests;
+pub(crate) mod use_sites;
 
 use syn::{Block, FnArg};
 
 use crate::allow::Allowed;
-use crate::checks::{Detail, Family, Finding};
+use crate::rules::checks::{Detail, Family, Finding};
 use graph::LeakKind;
 
 /// Runs the rules engine on one function body and puts the checks its passes ask

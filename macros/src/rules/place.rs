@@ -9,7 +9,7 @@ use syn::{Block, Expr, ExprBlock, Stmt};
 
 use super::graph::{Program, Site};
 use super::lower::address;
-use crate::checks::{Finding, check_stmt};
+use crate::rules::checks::{Finding, check_stmt};
 
 /// Puts the checks of `findings` (binding, finding) into `body` (the body `program`
 /// was lowered from). Bindings named in `skip` get none.

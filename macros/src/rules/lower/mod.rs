@@ -13,7 +13,7 @@ use syn::{Block, Expr, FnArg, Local, Pat, Stmt};
 
 use super::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
 use crate::allow::{self, Allowed};
-use crate::scopes::Scopes;
+use crate::rules::scopes::Scopes;
 use crate::syntax::{is_err_value, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// Lowers `body`, with the by-value identifier parameters of its function.

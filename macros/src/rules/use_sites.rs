@@ -20,11 +20,11 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
 use crate::allow::{self, Allowed};
-use crate::captures;
-use crate::checks::{Family, Finding, check_stmt};
 use crate::errors::Errors;
-use crate::misuse;
-use crate::scopes::Scopes;
+use crate::rules::captures;
+use crate::rules::checks::{Family, Finding, check_stmt};
+use crate::rules::misuse;
+use crate::rules::scopes::Scopes;
 use crate::syntax::{bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// A binding the analysis follows.

@@ -299,7 +299,7 @@ mod tests {
     use super::*;
 
     /// The catalogue users read (`tonic_session::rules`), as the runtime ships it.
-    const CATALOGUE: &str = include_str!("../../runtime/src/rules.rs");
+    const CATALOGUE: &str = include_str!("../../../runtime/src/rules.rs");
 
     #[test]
     fn every_rule_has_a_section_in_the_catalogue_and_its_id_in_its_message() {

@@ -1,7 +1,9 @@
 //! `#[tonic_session::client]`: on an `fn` or an `impl` block, turns calls of
-//! streaming RPCs into session halves (see `client_calls`).
+//! streaming RPCs into session halves (see `calls`).
 //!
 //! Never panics: every rejection is a spanned `syn::Error`, emitted with the item.
+
+pub(crate) mod calls;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -10,10 +12,10 @@ use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
 use crate::allow::{self, Allowed};
-use crate::analysis::{Analysis, Side};
-use crate::client_calls::CallRewriter;
+use crate::client::calls::CallRewriter;
 use crate::errors::Errors;
-use crate::raw_stream;
+use crate::rules::raw_stream;
+use crate::rules::use_sites::{Analysis, Side};
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {

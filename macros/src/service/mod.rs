@@ -4,19 +4,23 @@
 //! still emitted (the broken handler unchanged, the others expanded), so the IDE
 //! and the compiler's other diagnostics keep working.
 
+pub(crate) mod expand;
+pub(crate) mod handler;
+pub(crate) mod method_options;
+pub(crate) mod naming;
+
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, ItemImpl};
 
 use crate::allow::{self, Allowed, Rule};
-use crate::analysis::{Analysis, Side};
 use crate::errors::Errors;
-use crate::expand::{self, Body, Form};
-use crate::handler::{self, Classified, Handler, Kind, SelfArg};
-use crate::method_options;
-use crate::naming::Generated;
-use crate::raw_stream;
+use crate::rules::raw_stream;
+use crate::rules::use_sites::{Analysis, Side};
+use expand::{Body, Form};
+use handler::{Classified, Handler, Kind, SelfArg};
+use naming::Generated;
 
 /// Expands the attribute; never fails, errors become `compile_error!`s.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {

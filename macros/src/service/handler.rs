@@ -17,8 +17,8 @@ use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, Receiver, ReturnType, Type};
 
 use crate::errors::Errors;
-use crate::method_options::{self, MethodOptions};
-use crate::naming;
+use crate::service::method_options::{self, MethodOptions};
+use crate::service::naming;
 use crate::types::{boxed_future_output, first_generic, is_named, single_generic};
 
 /// The streaming RPC kinds a session handler can serve.

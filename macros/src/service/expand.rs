@@ -9,9 +9,9 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::ImplItemFn;
 use syn::spanned::Spanned;
 
-use crate::handler::{Handler, Kind, SelfArg};
-use crate::method_options;
-use crate::naming::Generated;
+use crate::service::handler::{Handler, Kind, SelfArg};
+use crate::service::method_options;
+use crate::service::naming::Generated;
 
 /// The user's method, renamed, for the inherent impl.
 /// `reported`: an error was reported for this handler; its body is kept for the
