@@ -19,10 +19,11 @@ fn path_tail(call: &ExprCall) -> Option<(Option<String>, String)> {
     Some((before, last))
 }
 
-/// `tokio::spawn(..)`, `task::spawn_local(..)`, `spawn(..)`: what its arguments
-/// mention runs in another task.
+/// `tokio::spawn(..)`, `task::spawn_local(..)`, `spawn_blocking(..)`, `spawn(..)`:
+/// what its arguments mention runs in another task.
 pub(crate) fn is_spawn(call: &ExprCall) -> bool {
-    path_tail(call).is_some_and(|(_, last)| last == "spawn" || last == "spawn_local")
+    const SPAWNS: [&str; 3] = ["spawn", "spawn_local", "spawn_blocking"];
+    path_tail(call).is_some_and(|(_, last)| SPAWNS.contains(&last.as_str()))
 }
 
 /// `Arc::new(x)`, `Mutex::new(x)`, `RefCell::new(x)`, ..: a value made shareable.
@@ -198,6 +199,7 @@ mod tests {
     fn recognised_calls() {
         let call = |text: &str| syn::parse_str::<ExprCall>(text).expect("a call");
         assert!(is_spawn(&call("tokio::spawn(f)")) && is_spawn(&call("spawn_local(f)")));
+        assert!(is_spawn(&call("tokio::task::spawn_blocking(f)")));
         assert!(
             is_sharing(&call("std::sync::Arc::new(tx)")) && is_sharing(&call("Mutex::new(tx)"))
         );

@@ -22,11 +22,12 @@
 //! (sharing, detaching, forgetting, sends whose result is discarded where it is
 //! made), which are to become passes of their own; [`raw_stream`], on the code as
 //! written; [`checks`], what a finding becomes; and the leaves they share
-//! ([`captures`], [`scopes`], [`misuse`]).
+//! ([`captures`], [`containers`], [`scopes`], [`misuse`]).
 
 pub(crate) mod captures;
 pub(crate) mod checks;
 pub(crate) mod cleanup;
+pub(crate) mod containers;
 pub(crate) mod dataflow;
 #[cfg(test)]
 mod differential;

@@ -21,10 +21,10 @@ use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
 use crate::allow::{self, Allowed};
 use crate::errors::Errors;
-use crate::rules::captures;
 use crate::rules::checks::{Family, Finding, check_stmt};
 use crate::rules::misuse;
 use crate::rules::scopes::Scopes;
+use crate::rules::{captures, containers};
 use crate::syntax::{bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// A binding the analysis follows.
@@ -694,8 +694,13 @@ impl Analysis {
     /// The use-site rules of a call: sharing, leaking, spawning.
     fn call(&mut self, call: &syn::ExprCall, flow: Flow) -> Flow {
         if misuse::is_sharing(call) {
+            // The half itself, or in a container (`Mutex::new(Some(tx))`).
             for arg in &call.args {
-                if let Some(id) = bare_ident(arg).and_then(|name| self.resolve(&name)) {
+                let names = bare_ident(arg).into_iter().chain(containers::moved_in(arg));
+                for id in names
+                    .filter_map(|name| self.resolve(&name))
+                    .collect::<Vec<_>>()
+                {
                     self.report(id, Family::Concurrent, arg.span());
                 }
             }

@@ -2,7 +2,6 @@
 //! graphs: statements and scopes here, expressions in `exprs`, the end of a
 //! receiver's stream in `ends`.
 
-mod containers;
 mod ends;
 mod exprs;
 mod sends;
@@ -298,7 +297,7 @@ impl<'p> Lowering<'p> {
 
     /// The halves a container literal takes by value (see `containers`).
     fn moved_into_container(&self, init: &Expr) -> Vec<usize> {
-        let names = containers::moved_in(init);
+        let names = crate::rules::containers::moved_in(init);
         let halves = names.iter().filter_map(|name| self.resolve(name));
         halves
             .filter(|&id| self.program.bindings[id].may_be_a_half)
