@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
+use tonic::Status;
 use tonic::metadata::MetadataMap;
 
 use crate::waker_id::WakerId;
@@ -52,6 +53,8 @@ struct State<T> {
     sender: SenderState,
     /// The response stream is gone (the peer left, or the RPC is over).
     closed: bool,
+    /// How the call ended, when the other half learned it (a client call's error).
+    ended_with: Option<Status>,
     /// A receive on the request stream asked for the headers to go out.
     commit_requested: bool,
     /// The generation of the current (or next) body poll (see `inline_stage`).
@@ -114,6 +117,7 @@ impl<T> Outbox<T> {
                 queue: VecDeque::with_capacity(BATCH),
                 sender: SenderState::Open,
                 closed: false,
+                ended_with: None,
                 commit_requested: false,
                 polls: FIRST_GENERATION,
                 gathered: 0,
@@ -199,6 +203,11 @@ impl<T> Outbox<T> {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.lock().closed
+    }
+
+    /// How the call ended, if the other half learned it.
+    pub(crate) fn ended_with(&self) -> Option<Status> {
+        self.lock().ended_with.clone()
     }
 
     /// Records how the sending half ended (`Finished` or `Abandoned`); the first
@@ -342,9 +351,10 @@ pub(crate) trait Closable: Send + Sync {
     /// The call is over: refuse further messages.
     fn close(&self);
 
-    /// The call failed or was left: refuse further messages, and take the sending
-    /// half as abandoned, so a later `finish` is never a clean end.
-    fn abandon(&self);
+    /// The call failed (with `status`, when known) or was left: refuse further
+    /// messages, and take the sending half as abandoned, so a later `finish` is
+    /// never a clean end.
+    fn abandon(&self, status: Option<&Status>);
 }
 
 impl<T: Send> Closable for Outbox<T> {
@@ -352,7 +362,10 @@ impl<T: Send> Closable for Outbox<T> {
         Outbox::close(self)
     }
 
-    fn abandon(&self) {
+    fn abandon(&self, status: Option<&Status>) {
+        if let Some(status) = status {
+            self.lock().ended_with = Some(status.clone());
+        }
         self.end_sender(SenderState::Abandoned);
         Outbox::close(self)
     }

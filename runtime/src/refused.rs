@@ -49,11 +49,13 @@ impl Refusals {
 
     /// Refuses `message`, once the task's cooperative budget allows: until then the
     /// message goes back to `slot` and the task yields (tokio wakes it again).
+    /// `ended_with`: how the call ended, if the session knows, for the error.
     pub(crate) fn poll_refuse<T>(
         &mut self,
         message: T,
         slot: &mut Option<T>,
         cx: &mut Context<'_>,
+        ended_with: impl FnOnce() -> Option<tonic::Status>,
     ) -> Poll<SendError<T>> {
         match tokio::task::coop::poll_proceed(cx) {
             Poll::Ready(restore) => restore.made_progress(),
@@ -72,6 +74,6 @@ impl Refusals {
                 self.method,
             );
         }
-        Poll::Ready(SendError::over(message))
+        Poll::Ready(SendError::over(message, ended_with()))
     }
 }

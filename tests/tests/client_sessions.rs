@@ -1,9 +1,11 @@
 //! Client sessions end to end: `#[tonic_session::client]` code (and the plain
 //! functions it expands to) against the probe's session handlers on 127.0.0.1.
 
+use std::time::Duration;
 use tokio::task::JoinSet;
 use tonic::transport::Channel;
-use tonic::{Code, Request};
+
+use tonic::{Code, Request, Status};
 use tonic_session::client;
 use tonic_session_tests::loopback::{assert_no_task_outlived, quiet_tasks};
 use tonic_session_tests::pb::probe_client::ProbeClient;
@@ -271,6 +273,30 @@ async fn one_channel_shared_by_32_tasks() {
         done += 1;
     }
     assert_eq!(done, 32);
+}
+
+/// A server that ends an upload with its own status while the client still sends:
+/// the failed send is that status (the probe refuses a message out of sequence).
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_send_is_the_servers_status() {
+    let (_server, mut client, _events) = ProbeService::start().await;
+    let mut upload = client.upload(..).await.unwrap();
+    let sending = async {
+        upload.send(Item { seq: 7 }).await?;
+        for seq in 0.. {
+            upload.send(Item { seq }).await?;
+            tokio::task::yield_now().await;
+        }
+        Ok::<(), Status>(())
+    };
+    let status = tokio::time::timeout(Duration::from_secs(5), sending)
+        .await
+        .expect("a send fails once the server ended the call")
+        .expect_err("the server refused the upload");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    let finished = upload.finish().await.expect_err("the same outcome");
+    assert_eq!(finished.code(), Code::InvalidArgument, "{finished:?}");
 }
 
 /// The plain functions the attribute expands to, for code without the attribute.

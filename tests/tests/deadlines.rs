@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tonic::{Code, Request};
+use tonic::{Code, Request, Status};
 use tonic_session_tests::loopback::Loopback;
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
@@ -56,8 +56,39 @@ async fn bidi_past_its_deadline() {
     let status = rx.finish().await.expect_err("the deadline passed");
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
     events.body_dropped("echo").await;
-    assert!(tx.send(Item { seq: 1 }).await.is_err(), "the call is over");
+    // The receiving half read the call's status: a send now fails with it.
+    let refused = tx
+        .send(Item { seq: 1 })
+        .await
+        .expect_err("the call is over");
+    assert_eq!(Status::from(refused).code(), Code::DeadlineExceeded);
     let _cancelled = tx.cancel();
+}
+
+/// An upload whose sends outlast the deadline: `send(..).await?` passes on
+/// DEADLINE_EXCEEDED, the call's status, not a bare CANCELLED.
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_sending_past_its_deadline_fails_with_it() {
+    let (_server, mut client, _events) = ProbeService::start().await;
+    let mut upload = client
+        .upload(.., |request| request.set_timeout(DEADLINE))
+        .await
+        .unwrap();
+    let sending = async {
+        for seq in 0.. {
+            upload.send(Item { seq }).await?;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok::<(), Status>(())
+    };
+    let status = tokio::time::timeout(Duration::from_secs(5), sending)
+        .await
+        .expect("the sends end at the deadline")
+        .expect_err("past the deadline");
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    let finished = upload.finish().await.expect_err("the same outcome");
+    assert_eq!(finished.code(), Code::DeadlineExceeded, "{finished:?}");
 }
 
 #[tonic_session::client]

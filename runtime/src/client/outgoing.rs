@@ -87,7 +87,13 @@ impl<T> Outgoing<T> {
         }
         match self.outbox.poll_push(message, 0, cx) {
             Poll::Ready(Ok(_queued_in)) => Poll::Ready(Ok(())),
-            Poll::Ready(Err(refused)) => self.refusals.poll_refuse(refused, message, cx).map(Err),
+            Poll::Ready(Err(refused)) => {
+                let outbox = &self.outbox;
+                let ended_with = || outbox.ended_with();
+                self.refusals
+                    .poll_refuse(refused, message, cx, ended_with)
+                    .map(Err)
+            }
             Poll::Pending => {
                 let Some(at) = self.deadline else {
                     return Poll::Pending;

@@ -127,23 +127,26 @@ impl<U> Receiver<U> {
     /// before its response headers, the server still reading), and a `finish` of the
     /// sending half after this must not reach the server as a clean half-close.
     fn end(&mut self, ended: Result<(), Status>) {
-        let failed = ended.is_err();
-        self.state = State::Ended(ended);
-        if failed {
-            self.abort();
-        } else if let Some(outbound) = self.outbound.take() {
-            outbound.close();
+        match &ended {
+            Err(status) => self.abort(Some(status)),
+            Ok(()) => {
+                if let Some(outbound) = self.outbound.take() {
+                    outbound.close();
+                }
+            }
         }
+        self.state = State::Ended(ended);
     }
 
-    /// The call failed or was left: reset it, and turn a later `finish` of the
-    /// sending half into an abandonment, never a clean half-close.
-    fn abort(&mut self) {
+    /// The call failed (with `status`, a later send's error then) or was left:
+    /// reset it, and turn a later `finish` of the sending half into an abandonment,
+    /// never a clean half-close.
+    fn abort(&mut self, status: Option<&Status>) {
         if let Some(cancel) = self.cancel.take() {
             cancel.cancel();
         }
         if let Some(outbound) = self.outbound.take() {
-            outbound.abandon();
+            outbound.abandon(status);
         }
     }
 
@@ -235,7 +238,7 @@ impl<U> Drop for Receiver<U> {
     fn drop(&mut self) {
         // Before the end, leaving is cancelling: the call is reset, not left running.
         if !matches!(self.state, State::Ended(_)) {
-            self.abort();
+            self.abort(None);
         }
         if let Some(outbound) = self.outbound.take() {
             outbound.close();

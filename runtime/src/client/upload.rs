@@ -24,14 +24,29 @@ pub struct Upload<T, R> {
     pub(crate) reply: ReplyFuture<R>,
 }
 
-impl<T, R> Upload<T, R> {
+impl<T, R: Send + 'static> Upload<T, R> {
     /// Sends one message, waiting while the session's small buffer is full.
-    /// Fails, handing the message back, once the call is over: then
-    /// [`finish`](Upload::finish) tells why.
+    /// Fails, handing the message back, once the call is over; the error is then the
+    /// call's own status (the server's, or `DEADLINE_EXCEEDED`), so `?` passes on
+    /// why, and [`finish`](Upload::finish) returns the same outcome.
     pub async fn send(&mut self, message: T) -> Result<(), SendError<T>> {
-        self.out.send(message).await
+        let refused = match self.out.send(message).await {
+            Err(refused) if refused.without_status() => refused,
+            sent => return sent,
+        };
+        // The call is over: its outcome is on its way, or here already. Kept for
+        // `finish`.
+        let outcome = crate::deadline::race(self.out.deadline, self.reply.as_mut()).await;
+        let status = outcome.as_ref().err().cloned();
+        self.reply = Box::pin(std::future::ready(outcome));
+        Err(match status {
+            Some(status) => refused.ended_with(status),
+            None => refused,
+        })
     }
+}
 
+impl<T, R> Upload<T, R> {
     /// Half-closes the request stream and waits for the server's reply: its
     /// response, or the status the call ended with.
     pub async fn finish(self) -> Result<Response<R>, Status> {

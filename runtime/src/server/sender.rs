@@ -122,7 +122,11 @@ impl<T: Send + 'static> Sender<T> {
                 self.queued_in = queued_in;
                 Poll::Ready(Ok(()))
             }
-            Err(refused) => self.refusals.poll_refuse(refused, message, cx).map(Err),
+            // The client left or the call is over: its status is the server's own.
+            Err(refused) => self
+                .refusals
+                .poll_refuse(refused, message, cx, || None)
+                .map(Err),
         }
     }
 }
