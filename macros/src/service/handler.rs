@@ -69,6 +69,32 @@ pub(crate) enum Classified {
     Handler(Box<Handler>, Option<syn::Error>),
 }
 
+/// Whether the signature returns a `Finished` (`Result<Finished, Status>`): a
+/// handler that sends.
+fn returns_finished(output: &syn::ReturnType) -> bool {
+    fn mentions(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "Finished",
+            proc_macro2::TokenTree::Group(group) => mentions(group.stream()),
+            _ => false,
+        })
+    }
+    mentions(quote::ToTokens::to_token_stream(output))
+}
+
+/// A handler that returns `Finished` but takes no sending half to finish.
+fn missing_sender(sig: &syn::Signature) -> syn::Error {
+    let name = &sig.ident;
+    syn::Error::new_spanned(
+        &sig.inputs,
+        format!(
+            "`{name}` returns `Finished` but takes no sending half: add `tx: Sender<Resp>` \
+             after the request (server streaming: `(&self, req: Request<Req>, tx: Sender<Resp>)`; \
+             bidi: `(&self, req: Request<Receiver<Req>>, tx: Sender<Resp>)`)"
+        ),
+    )
+}
+
 /// Classifies `method`. `desugared`: `#[async_trait]` already ran on this impl, so
 /// handlers are `fn name<'life0, 'async_trait>(..) -> Pin<Box<dyn Future ..>>`.
 /// `Err` when it names a session half but fits no RPC kind.
@@ -86,7 +112,10 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         .iter()
         .any(|ty| is_named(ty, "Sender") || receiving_request(ty).is_some());
     if !names_a_half {
-        return Ok(Classified::NotOurs);
+        return match returns_finished(&sig.output) {
+            true => Err(missing_sender(sig)),
+            false => Ok(Classified::NotOurs),
+        };
     }
 
     let mut swapped = None;
