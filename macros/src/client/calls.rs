@@ -119,24 +119,28 @@ fn sending(call: &ExprMethodCall) -> TokenStream {
 /// is a request whose deadline the session must hold.
 fn classified(awaited: &ExprAwait, timed: Option<Ident>) -> TokenStream {
     let private = quote!(::tonic_session::__private);
-    let deadline = match timed {
-        Some(request) => quote_spanned! {request.span()=>
-            {
-                #[allow(unused_imports)]
-                use #private::{PeekOther as _, PeekRequest as _};
-                (&&#private::Peek(&#request)).tonic_session_deadline()
-            }
-        },
-        None => quote!(::core::option::Option::None),
+    // The deadline is read before the call takes the request; only then is it a
+    // local held across the await (each such local grows the future rustc lays out).
+    let (read, deadline) = match timed {
+        Some(request) => (
+            quote_spanned! {request.span()=>
+                let __tonic_session_deadline = {
+                    #[allow(unused_imports)]
+                    use #private::{PeekOther as _, PeekRequest as _};
+                    (&&#private::Peek(&#request)).tonic_session_deadline()
+                };
+            },
+            quote!(__tonic_session_deadline),
+        ),
+        None => (TokenStream::new(), quote!(::core::option::Option::None)),
     };
     quote_spanned! {awaited.span()=>
         {
-            let __tonic_session_deadline = #deadline;
+            #read
             let __tonic_session_value = #awaited;
             #[allow(unused_imports)]
             use #private::{AwaitedOther as _, AwaitedStreaming as _};
-            (&&#private::Awaited::new(__tonic_session_value, __tonic_session_deadline))
-                .tonic_session_output()
+            (&&#private::Awaited::new(__tonic_session_value, #deadline)).tonic_session_output()
         }
     }
 }
