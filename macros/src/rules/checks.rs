@@ -128,24 +128,7 @@ fn diagnostic(rule: Rule, name: &str, detail: Detail) -> Option<Diagnostic> {
                  lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
             ),
         ),
-        Rule::IgnoredSendError if detail == Detail::AfterFailedSend => (
-            format!("`{name}` is sent on again after a send on it failed"),
-            "this send follows a failed send the code went on from: the peer is gone, and the \
-             producer keeps going"
-                .to_owned(),
-            format!(
-                "stop when the peer is gone: `{name}.send(m).await?`, or `break`/`return` in the \
-                 branch where the send failed"
-            ),
-        ),
-        Rule::IgnoredSendError => (
-            format!("the result of a send on `{name}` is discarded"),
-            "a failed send (the peer left) is ignored here, so the producer keeps going".to_owned(),
-            format!(
-                "stop when the peer is gone: `{name}.send(m).await?`, or \
-                 `if {name}.send(m).await.is_err() {{ break }}`"
-            ),
-        ),
+        Rule::IgnoredSendError => ignored_send(name, detail),
         Rule::DetachedHalf => (
             format!("`{name}` is moved into a task whose handle is dropped"),
             format!("nobody awaits this task, so nobody learns how `{name}` ended"),
@@ -168,6 +151,30 @@ fn diagnostic(rule: Rule, name: &str, detail: Detail) -> Option<Diagnostic> {
         label,
         help: format!("fix: {help}"),
     })
+}
+
+/// The message, label and fix of `ignored_send_error` for binding `name`.
+fn ignored_send(name: &str, detail: Detail) -> (String, String, String) {
+    match detail {
+        Detail::AfterFailedSend => (
+            format!("`{name}` is sent on again after a send on it failed"),
+            "this send follows a failed send the code went on from: the peer is gone, and the \
+             producer keeps going"
+                .to_owned(),
+            format!(
+                "stop when the peer is gone: `{name}.send(m).await?`, or `break`/`return` in the \
+                 branch where the send failed"
+            ),
+        ),
+        _ => (
+            format!("the result of a send on `{name}` is discarded"),
+            "a failed send (the peer left) is ignored here, so the producer keeps going".to_owned(),
+            format!(
+                "stop when the peer is gone: `{name}.send(m).await?`, or \
+                 `if {name}.send(m).await.is_err() {{ break }}`"
+            ),
+        ),
+    }
 }
 
 /// A half type, with the generics its impl declares.
