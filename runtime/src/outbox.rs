@@ -21,10 +21,9 @@ use tonic::metadata::MetadataMap;
 use crate::waker_id::WakerId;
 
 /// How many messages one side of the hand-off holds at most. The session layer holds
-/// at most twice this per direction: one batch queued, one batch being yielded.
-/// Measured by the bench (`bench/`): 16 made tonic flush a client upload every 16
-/// messages (0.40x raw mpsc); 64 lets a sender on another task run as far ahead as
-/// raw `mpsc::channel(128)` does (client streaming 1.2-1.6x, spawned sender 1.1-2.4x).
+/// at most twice this per direction: one batch queued, one batch being yielded. A
+/// smaller batch makes tonic flush a client upload at every batch; 64 lets a sender
+/// on another task run as far ahead as raw `mpsc::channel(128)` does.
 pub(crate) const BATCH: usize = 64;
 
 /// The generation of a session's first body poll (see `inline_stage`): above a new

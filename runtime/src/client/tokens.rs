@@ -2,7 +2,8 @@
 
 /// Proof that a request stream was half-closed after its last message
 /// ([`Sender::finish`](super::Sender::finish)).
-#[must_use = "a half-closed request stream still has a response to drain"]
+#[must_use = "keep the proof that the request stream was half-closed on purpose: \
+              `let _half_closed = tx.finish();`; the responses still come through the receiver"]
 #[derive(Debug)]
 pub struct HalfClosed {
     pub(crate) _private: (),

@@ -3,10 +3,8 @@
 //! hyper polls a response stream again right after each message it takes. A body
 //! that was not woken in between has nothing new to do, but polling it polls every
 //! future it awaits: for a bidi handler waiting on its request stream, a trip
-//! through two body layers and h2's connection-wide lock per message (callgrind,
-//! `bench/` ping-pong: polling only when woken saves about 650 instructions per
-//! round trip, 2% of the session side's).
-//! So the body gets a waker of its own: waking it marks the body and wakes the
+//! through two body layers and h2's connection-wide lock per message. So the body
+//! gets a waker of its own: waking it marks the body and wakes the
 //! stream's task, and the stream polls the body only when it is marked.
 
 use std::sync::atomic::{AtomicBool, Ordering};
