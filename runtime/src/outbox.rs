@@ -54,6 +54,8 @@ struct State<T> {
     closed: bool,
     /// How the call ended, when the other half learned it (a client call's error).
     ended_with: Option<Status>,
+    /// The trailing metadata the sender finished with (a server's OK trailers).
+    trailers: Option<MetadataMap>,
     /// A receive on the request stream asked for the headers to go out.
     commit_requested: bool,
     /// The generation of the current (or next) body poll (see `inline_stage`).
@@ -117,6 +119,7 @@ impl<T> Outbox<T> {
                 sender: SenderState::Open,
                 closed: false,
                 ended_with: None,
+                trailers: None,
                 commit_requested: false,
                 polls: FIRST_GENERATION,
                 gathered: 0,
@@ -202,6 +205,18 @@ impl<T> Outbox<T> {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.lock().closed
+    }
+
+    /// Records the trailing metadata to end the stream with, then ends the sender
+    /// cleanly.
+    pub(crate) fn finish_with(&self, trailers: MetadataMap) {
+        self.lock().trailers = Some(trailers);
+        self.end_sender(SenderState::Finished);
+    }
+
+    /// The trailing metadata the sender finished with, once.
+    pub(crate) fn take_trailers(&self) -> Option<MetadataMap> {
+        self.lock().trailers.take()
     }
 
     /// How the call ended, if the other half learned it.

@@ -66,6 +66,26 @@ async fn an_ok_status_after_a_finish_carries_the_trailers() {
 }
 
 #[tokio::test]
+async fn a_finish_with_trailers_ends_ok_with_them() {
+    let response = tonic_session::__private::server_streaming(
+        tonic::Request::new(()),
+        |_request, mut tx: Sender<u32>| async move {
+            tx.send(1).await?;
+            let mut trailers = MetadataMap::new();
+            trailers.insert("x-total", "1".parse().expect("ascii"));
+            Ok(tx.finish_with_trailers(trailers))
+        },
+    )
+    .await
+    .expect("headers");
+    let (messages, end) = read_all(response.into_inner()).await;
+    assert_eq!(messages, [1]);
+    let end = end.expect("the trailers, as an OK status");
+    assert_eq!(end.code(), Code::Ok);
+    assert_eq!(end.metadata().get("x-total").expect("kept"), "1");
+}
+
+#[tokio::test]
 async fn an_ok_status_before_any_message_without_a_finish_fails_the_call() {
     let opened = tonic_session::__private::server_streaming(
         tonic::Request::new(()),

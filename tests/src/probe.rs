@@ -215,7 +215,12 @@ impl Probe for ProbeService {
             self.release.notified().await;
         }
         if !plan.from_spawned_task {
-            follow(&plan, &mut tx).await?;
+            let sent = follow(&plan, &mut tx).await?;
+            if plan.trailers {
+                let mut trailers = MetadataMap::new();
+                trailers.insert("x-sent", sent.to_string().parse().expect("digits"));
+                return Ok(tx.finish_with_trailers(trailers));
+            }
             return Ok(tx.finish());
         }
         let this = self.clone();

@@ -299,6 +299,27 @@ async fn a_refused_send_is_the_servers_status() {
     assert_eq!(finished.code(), Code::InvalidArgument, "{finished:?}");
 }
 
+/// A handler that finishes with trailing metadata: the client's `finish` reads them
+/// with the OK status.
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ok_trailers_reach_the_client() {
+    let (_server, mut client, _events) = ProbeService::start().await;
+    for count in [3, 0] {
+        let with_trailers = Plan {
+            trailers: true,
+            ..plan(count)
+        };
+        let rx = client.numbers(with_trailers).await.unwrap();
+        let ended = rx.finish().await.expect("status OK");
+        let sent = ended
+            .trailers()
+            .get("x-sent")
+            .unwrap_or_else(|| panic!("no trailer after {count}: {:?}", ended.trailers()));
+        assert_eq!(sent, count.to_string().as_str(), "{count} messages");
+    }
+}
+
 /// The plain functions the attribute expands to, for code without the attribute.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plain_functions_open_each_kind() {

@@ -165,6 +165,15 @@ impl<U> Receiver<U> {
         }
     }
 
+    /// The headers of a trailers-only answer (they hold `grpc-status`): its trailers.
+    fn trailers_only(&self) -> Option<MetadataMap> {
+        let headers = self.headers.as_ref()?;
+        headers
+            .get("grpc-status")
+            .is_some()
+            .then(|| headers.clone())
+    }
+
     /// DEADLINE_EXCEEDED if the deadline has passed: a call that failed then (its
     /// sending half reset it at the deadline, say) failed because of it, even when
     /// the timer has not fired yet (it ticks in milliseconds).
@@ -193,8 +202,10 @@ impl<U> Receiver<U> {
                 Step::Item(Some(Ok(message))) => return Ok(Some(message)),
                 Step::Item(None) => {
                     if let State::Open(stream) = &mut self.state {
-                        // The stream is at its end: this only collects what came.
-                        self.trailers = stream.trailers().await.ok().flatten();
+                        // The stream is at its end: this only collects what came. A
+                        // trailers-only answer carried them in its headers.
+                        let trailers = stream.trailers().await.ok().flatten();
+                        self.trailers = trailers.or_else(|| self.trailers_only());
                     }
                     self.end(Ok(()));
                 }

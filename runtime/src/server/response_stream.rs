@@ -176,7 +176,11 @@ impl<T: Send + 'static> ResponseStream<T> {
                 "tonic-session: the handler returned status OK without finishing its sender",
             )),
             (Err(status), _) => Some(status),
-            (Ok(()), SenderState::Finished) => None,
+            // A clean end; with trailers, an OK status carries them.
+            (Ok(()), SenderState::Finished) => self
+                .outbox
+                .take_trailers()
+                .map(|trailers| Status::with_metadata(Code::Ok, "", trailers)),
             (Ok(()), _) => Some(Status::internal(
                 "tonic-session: the handler returned `Finished` without finishing its own sender",
             )),

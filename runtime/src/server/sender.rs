@@ -150,6 +150,29 @@ impl<T> Sender<T> {
         Finished { _private: () }
     }
 
+    /// Ends the stream cleanly, as [`finish`](Sender::finish), with trailing metadata:
+    /// the client sees every message sent, then status OK with `trailers` (a
+    /// session client reads them from [`Ended::trailers`](crate::client::Ended::trailers)).
+    ///
+    /// ```
+    /// # use tonic::Status;
+    /// # use tonic::metadata::MetadataMap;
+    /// # use tonic_session::server::{Finished, Sender};
+    /// async fn count_to(n: u32, mut tx: Sender<u32>) -> Result<Finished, Status> {
+    ///     for i in 1..=n {
+    ///         tx.send(i).await?;
+    ///     }
+    ///     let mut trailers = MetadataMap::new();
+    ///     trailers.insert("x-sent", n.to_string().parse().expect("digits"));
+    ///     Ok(tx.finish_with_trailers(trailers))
+    /// }
+    /// ```
+    pub fn finish_with_trailers(mut self, trailers: MetadataMap) -> Finished {
+        self.finished = true;
+        self.outbox.finish_with(trailers);
+        Finished { _private: () }
+    }
+
     /// Resolves when the client has gone away or the RPC has ended; useful in
     /// `tokio::select!` next to work that does not send.
     pub async fn closed(&self) {
