@@ -142,6 +142,31 @@ pub use tonic_session_macros::service;
 ///     Ok(())
 /// }
 /// ```
+///
+/// The request of a `..` call is configured in a closure, before the call: metadata,
+/// extensions, a deadline (which the session then holds to the end, on both halves).
+///
+/// ```no_run
+/// # mod pb { #[derive(Clone)] pub struct Client; impl Client {
+/// #   pub async fn chat(&mut self, _: impl tonic::IntoStreamingRequest<Message = String>) -> Result<tonic::Response<tonic::Streaming<String>>, tonic::Status> { unimplemented!() }
+/// # } }
+/// use std::time::Duration;
+/// use tonic::Status;
+///
+/// #[tonic_session::client]
+/// async fn traced(mut client: pb::Client, trace_id: &str) -> Result<(), Status> {
+///     let trace = trace_id.parse().map_err(|_| Status::invalid_argument("trace id"))?;
+///     let (tx, rx) = client
+///         .chat(.., |request| {
+///             request.metadata_mut().insert("x-trace-id", trace);
+///             request.set_timeout(Duration::from_secs(5));
+///         })
+///         .await?;
+///     let _half_closed = tx.finish();
+///     let _ended = rx.finish().await?;
+///     Ok(())
+/// }
+/// ```
 pub use tonic_session_macros::client;
 
 /// An exception to a rule, with its reason:
