@@ -5,27 +5,42 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::{Expr, Ident, Pat};
 
+/// Every identifier in `tokens`, groups included, in order: what the analyses see of
+/// code they cannot parse (macro arguments) or need only the names of.
+pub(crate) fn idents(tokens: &TokenStream) -> Vec<Ident> {
+    fn walk(tokens: &TokenStream, found: &mut Vec<Ident>) {
+        for token in tokens.clone() {
+            match token {
+                TokenTree::Ident(ident) => found.push(ident),
+                TokenTree::Group(group) => walk(&group.stream(), found),
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(tokens, &mut found);
+    found
+}
+
+/// Whether `tokens` name any of `names`.
+pub(crate) fn names_any(tokens: &TokenStream, names: &[&str]) -> bool {
+    idents(tokens)
+        .iter()
+        .any(|ident| names.iter().any(|name| ident == name))
+}
+
 /// Whether `expr` can produce a session half: it awaits something, moves a
 /// binding (`let rx2 = rx;`), or takes a request apart (`request.into_inner()`).
 pub(crate) fn may_yield_a_half(expr: &Expr) -> bool {
-    fn awaits(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == "await",
-            TokenTree::Group(group) => awaits(group.stream()),
-            _ => false,
-        })
-    }
     let into_inner = matches!(expr, Expr::MethodCall(call) if call.method == "into_inner");
-    into_inner || bare_ident(expr).is_some() || awaits(quote::ToTokens::to_token_stream(expr))
+    into_inner
+        || bare_ident(expr).is_some()
+        || names_any(&quote::ToTokens::to_token_stream(expr), &["await"])
 }
 
 /// Whether a type or pattern names a session half (`Sender`, `Upload`, `Receiver`).
 pub(crate) fn mentions_a_half(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|token| match token {
-        TokenTree::Ident(ident) => ident == "Sender" || ident == "Upload" || ident == "Receiver",
-        TokenTree::Group(group) => mentions_a_half(&group.stream()),
-        _ => false,
-    })
+    names_any(tokens, &["Sender", "Upload", "Receiver"])
 }
 
 /// The identifiers a pattern binds by value (`x`, `mut x`, `(a, b)`, `x: T`).

@@ -3,7 +3,7 @@
 //! names it declares itself (a `let tx` inside is its own), and the identifiers of
 //! macro calls, which cannot be told apart.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
@@ -55,13 +55,9 @@ impl Names {
     }
 
     fn tokens(&mut self, tokens: &TokenStream) {
-        for token in tokens.clone() {
-            match token {
-                TokenTree::Ident(ident) => self.used.push((ident.to_string(), ident.span())),
-                TokenTree::Group(group) => self.tokens(&group.stream()),
-                _ => {}
-            }
-        }
+        let idents = crate::syntax::idents(tokens).into_iter();
+        self.used
+            .extend(idents.map(|ident| (ident.to_string(), ident.span())));
     }
 }
 

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
@@ -225,20 +225,10 @@ impl Analysis {
 
     /// The first mention of each binding in `tokens`, skipping `shadowed` names.
     fn mentioned(&self, tokens: &TokenStream, shadowed: &[String]) -> Vec<(usize, Span)> {
-        fn walk(tokens: &TokenStream, found: &mut Vec<(String, Span)>) {
-            for token in tokens.clone() {
-                match token {
-                    TokenTree::Ident(ident) => found.push((ident.to_string(), ident.span())),
-                    TokenTree::Group(group) => walk(&group.stream(), found),
-                    _ => {}
-                }
-            }
-        }
-        let mut names = Vec::new();
-        walk(tokens, &mut names);
         let mut seen = BTreeSet::new();
-        names
+        crate::syntax::idents(tokens)
             .into_iter()
+            .map(|ident| (ident.to_string(), ident.span()))
             .filter(|(name, _)| !shadowed.contains(name))
             .filter_map(|(name, span)| Some((self.resolve(&name)?, span)))
             .filter(|(id, _)| seen.insert(*id))

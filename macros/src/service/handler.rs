@@ -72,14 +72,7 @@ pub(crate) enum Classified {
 /// Whether the signature returns a `Finished` (`Result<Finished, Status>`): a
 /// handler that sends.
 fn returns_finished(output: &syn::ReturnType) -> bool {
-    fn mentions(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == "Finished",
-            proc_macro2::TokenTree::Group(group) => mentions(group.stream()),
-            _ => false,
-        })
-    }
-    mentions(quote::ToTokens::to_token_stream(output))
+    crate::syntax::names_any(&quote::ToTokens::to_token_stream(output), &["Finished"])
 }
 
 /// A handler that returns `Finished` but takes no sending half to finish.

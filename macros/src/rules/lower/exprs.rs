@@ -1,7 +1,7 @@
 //! Lowering expressions: which bindings each one ends or hands on, and the
 //! branches, loops and jumps it makes.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprIf, ExprMatch, Label, Macro, Pat};
 
@@ -200,12 +200,8 @@ impl Lowering<'_> {
     /// Every binding whose name appears in `tokens` is taken as ended (handed on, or
     /// out of sight): the analysis leans towards no error where it cannot see.
     pub(super) fn mentions_end(&mut self, tokens: &TokenStream) {
-        for token in tokens.clone() {
-            match token {
-                TokenTree::Ident(ident) => self.ended(&ident.to_string()),
-                TokenTree::Group(group) => self.mentions_end(&group.stream()),
-                _ => {}
-            }
+        for ident in crate::syntax::idents(tokens) {
+            self.ended(&ident.to_string());
         }
     }
 
@@ -276,7 +272,7 @@ impl Lowering<'_> {
         let mut lets = Vec::new();
         collect_lets(cond, &mut lets);
         for pat in lets {
-            self.declare_pattern(pat, false, None);
+            self.declare_pattern(pat);
         }
     }
 
@@ -300,7 +296,7 @@ impl Lowering<'_> {
             self.branch_facts(ended.map(|read| read.name.clone()), failed);
             some_handled |= arm.guard.is_none() && ends::is_some_pattern(&arm.pat);
             ok_handled |= arm.guard.is_none() && sends::is_ok_pattern(&arm.pat);
-            self.declare_pattern(&arm.pat, false, None);
+            self.declare_pattern(&arm.pat);
             if let Some((_, guard)) = &arm.guard {
                 self.expr(guard);
             }
@@ -376,7 +372,7 @@ impl Lowering<'_> {
         });
         self.follow();
         self.open();
-        self.declare_pattern(&looped.pat, false, None);
+        self.declare_pattern(&looped.pat);
         self.block(&looped.body);
         self.close(looped.body.brace_token.span.close());
         self.edge(self.current, head);

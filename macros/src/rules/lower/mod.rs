@@ -165,24 +165,24 @@ impl<'p> Lowering<'p> {
         }
     }
 
-    fn declare(&mut self, binding: Binding) -> usize {
+    fn declare(&mut self, binding: Binding) {
         let id = self.program.bindings.len();
         let name = binding.ident.to_string();
         self.program.bindings.push(binding);
         self.scopes.declare(name, id);
         self.emit(Event::Owe(id));
-        id
     }
 
-    /// Declares what `pat` binds; `site` is where a check for it can go.
-    fn declare_pattern(&mut self, pat: &Pat, may_be_a_half: bool, site: Option<Site>) {
+    /// Declares what a pattern of a branch or a loop binds (`if let`, a `match` arm,
+    /// `for`): names to resolve, never halves to check (no statement holds them).
+    fn declare_pattern(&mut self, pat: &Pat) {
         let allowed = self.allowed;
         for ident in pattern_idents(pat) {
             self.declare(Binding {
                 ident,
-                may_be_a_half,
+                may_be_a_half: false,
                 allowed,
-                site,
+                site: None,
                 carries: Vec::new(),
             });
         }
