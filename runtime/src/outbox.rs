@@ -52,10 +52,10 @@ struct State<T> {
     sender: SenderState,
     /// The response stream is gone (the peer left, or the RPC is over).
     closed: bool,
-    /// How the call ended, when the other half learned it (a client call's error).
-    ended_with: Option<Status>,
-    /// The trailing metadata the sender finished with (a server's OK trailers).
-    trailers: Option<MetadataMap>,
+    /// The status the call ends with, where a half said: the error a client call's
+    /// receiving half read, the OK status (with trailers) a server sender finished
+    /// with. Boxed: most calls never have one.
+    end_status: Option<Box<Status>>,
     /// A receive on the request stream asked for the headers to go out.
     commit_requested: bool,
     /// The generation of the current (or next) body poll (see `inline_stage`).
@@ -118,8 +118,7 @@ impl<T> Outbox<T> {
                 queue: VecDeque::with_capacity(BATCH),
                 sender: SenderState::Open,
                 closed: false,
-                ended_with: None,
-                trailers: None,
+                end_status: None,
                 commit_requested: false,
                 polls: FIRST_GENERATION,
                 gathered: 0,
@@ -207,21 +206,19 @@ impl<T> Outbox<T> {
         self.lock().closed
     }
 
-    /// Records the trailing metadata to end the stream with, then ends the sender
-    /// cleanly.
-    pub(crate) fn finish_with(&self, trailers: MetadataMap) {
-        self.lock().trailers = Some(trailers);
-        self.end_sender(SenderState::Finished);
+    /// Records the status the call ends with.
+    pub(crate) fn set_end_status(&self, status: Status) {
+        self.lock().end_status = Some(Box::new(status));
     }
 
-    /// The trailing metadata the sender finished with, once.
-    pub(crate) fn take_trailers(&self) -> Option<MetadataMap> {
-        self.lock().trailers.take()
+    /// The status the call ends with, if a half said (for a refused send's error).
+    pub(crate) fn end_status(&self) -> Option<Status> {
+        self.lock().end_status.as_deref().cloned()
     }
 
-    /// How the call ended, if the other half learned it.
-    pub(crate) fn ended_with(&self) -> Option<Status> {
-        self.lock().ended_with.clone()
+    /// The status the call ends with, taken (for the end of a response stream).
+    pub(crate) fn take_end_status(&self) -> Option<Status> {
+        self.lock().end_status.take().map(|status| *status)
     }
 
     /// Records how the sending half ended (`Finished` or `Abandoned`); the first
@@ -378,7 +375,7 @@ impl<T: Send> Closable for Outbox<T> {
 
     fn abandon(&self, status: Option<&Status>) {
         if let Some(status) = status {
-            self.lock().ended_with = Some(status.clone());
+            self.set_end_status(status.clone());
         }
         self.end_sender(SenderState::Abandoned);
         Outbox::close(self)

@@ -60,14 +60,6 @@ impl<T> SendError<T> {
         matches!(self.cause, Cause::Over)
     }
 
-    /// The same error, now that the call's status is known.
-    pub(crate) fn ended_with(self, status: Status) -> Self {
-        SendError {
-            message: self.message,
-            cause: Cause::Ended(Box::new(status)),
-        }
-    }
-
     /// The message that was not sent.
     pub fn into_inner(self) -> T {
         self.message

@@ -89,7 +89,7 @@ impl<T> Outgoing<T> {
             Poll::Ready(Ok(_queued_in)) => Poll::Ready(Ok(())),
             Poll::Ready(Err(refused)) => {
                 let outbox = &self.outbox;
-                let ended_with = || outbox.ended_with();
+                let ended_with = || outbox.end_status();
                 self.refusals
                     .poll_refuse(refused, message, cx, ended_with)
                     .map(Err)

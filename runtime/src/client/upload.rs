@@ -39,10 +39,7 @@ impl<T, R: Send + 'static> Upload<T, R> {
         let outcome = crate::deadline::race(self.out.deadline, self.reply.as_mut()).await;
         let status = outcome.as_ref().err().cloned();
         self.reply = Box::pin(std::future::ready(outcome));
-        Err(match status {
-            Some(status) => refused.ended_with(status),
-            None => refused,
-        })
+        Err(SendError::over(refused.into_inner(), status))
     }
 }
 

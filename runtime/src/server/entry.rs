@@ -8,6 +8,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::caught::caught;
 use super::receiver::Receiver;
+use super::request_end::RequestEnd;
 use super::response_stream::{ResponseStream, respond};
 use super::sender::{Finished, Sender};
 use crate::deadline::{self, RequestDeadline};
@@ -87,9 +88,6 @@ fn deadline_of<R>(request: &Request<R>) -> Option<RequestDeadline> {
 
 /// The call's path, as `SessionLayer` recorded it, for the sender's reports.
 fn method_of<R>(request: &Request<R>) -> MethodName {
-    request
-        .extensions()
-        .get::<MethodName>()
-        .cloned()
-        .unwrap_or_default()
+    let end = request.extensions().get::<RequestEnd>();
+    end.map(RequestEnd::method).unwrap_or_default()
 }

@@ -11,17 +11,27 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use http::uri::PathAndQuery;
 use http_body::{Body, Frame, SizeHint};
 use tower_layer::Layer;
 use tower_service::Service;
+
+use crate::refused::MethodName;
 
 const OPEN: u8 = 0;
 const COMPLETE: u8 = 1;
 const BROKEN: u8 = 2;
 
-/// How a request body ended, shared between the body wrapper and the handler.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RequestEnd(Arc<AtomicU8>);
+/// How a request body ended, shared between the body wrapper and the handler, and
+/// the call's path (for the sender's reports): one record, one allocation per call.
+#[derive(Clone, Debug)]
+pub(crate) struct RequestEnd(Arc<Record>);
+
+#[derive(Debug)]
+struct Record {
+    end: AtomicU8,
+    path: Option<PathAndQuery>,
+}
 
 /// What the wire said about the end of a request body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,15 +46,32 @@ pub(crate) enum EndSeen {
 }
 
 impl RequestEnd {
+    fn new(path: Option<PathAndQuery>) -> Self {
+        RequestEnd(Arc::new(Record {
+            end: AtomicU8::new(OPEN),
+            path,
+        }))
+    }
+
     fn record(&self, end: u8) {
         // The first end seen is the truth.
         let _first = self
             .0
+            .end
             .compare_exchange(OPEN, end, Ordering::AcqRel, Ordering::Acquire);
     }
 
+    /// The call's method, as its path names it.
+    pub(crate) fn method(&self) -> MethodName {
+        self.0
+            .path
+            .clone()
+            .map(MethodName::Path)
+            .unwrap_or_default()
+    }
+
     pub(crate) fn seen(&self) -> EndSeen {
-        match self.0.load(Ordering::Acquire) {
+        match self.0.end.load(Ordering::Acquire) {
             COMPLETE => EndSeen::Complete,
             BROKEN => EndSeen::Broken,
             _ => EndSeen::Open,
@@ -113,13 +140,8 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let (mut parts, body) = request.into_parts();
-        let end = RequestEnd::default();
+        let end = RequestEnd::new(parts.uri.path_and_query().cloned());
         parts.extensions.insert(end.clone());
-        if let Some(path) = parts.uri.path_and_query() {
-            parts
-                .extensions
-                .insert(crate::refused::MethodName::Path(path.clone()));
-        }
         if let Some(timeout) = crate::deadline::grpc_timeout(&parts.headers) {
             parts
                 .extensions

@@ -176,11 +176,8 @@ impl<T: Send + 'static> ResponseStream<T> {
                 "tonic-session: the handler returned status OK without finishing its sender",
             )),
             (Err(status), _) => Some(status),
-            // A clean end; with trailers, an OK status carries them.
-            (Ok(()), SenderState::Finished) => self
-                .outbox
-                .take_trailers()
-                .map(|trailers| Status::with_metadata(Code::Ok, "", trailers)),
+            // A clean end; the OK status with trailers, if the sender finished with one.
+            (Ok(()), SenderState::Finished) => self.outbox.take_end_status(),
             (Ok(()), _) => Some(Status::internal(
                 "tonic-session: the handler returned `Finished` without finishing its own sender",
             )),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use tonic::metadata::MetadataMap;
+use tonic::{Code, Status};
 
 use crate::inline_stage::{StageIn, Staged};
 use crate::outbox::{Outbox, SenderState};
@@ -167,10 +168,10 @@ impl<T> Sender<T> {
     ///     Ok(tx.finish_with_trailers(trailers))
     /// }
     /// ```
-    pub fn finish_with_trailers(mut self, trailers: MetadataMap) -> Finished {
-        self.finished = true;
-        self.outbox.finish_with(trailers);
-        Finished { _private: () }
+    pub fn finish_with_trailers(self, trailers: MetadataMap) -> Finished {
+        self.outbox
+            .set_end_status(Status::with_metadata(Code::Ok, "", trailers));
+        self.finish()
     }
 
     /// Resolves when the client has gone away or the RPC has ended; useful in
