@@ -34,6 +34,7 @@ mod deadline;
 mod inline_stage;
 mod outbox;
 mod refused;
+mod rule_check;
 pub mod rules;
 mod send_error;
 pub mod server;

@@ -137,10 +137,9 @@ fn classified(awaited: &ExprAwait, timed: Option<Ident>) -> TokenStream {
     quote_spanned! {awaited.span()=>
         {
             #read
-            let __tonic_session_value = #awaited;
             #[allow(unused_imports)]
-            use #private::{AwaitedOther as _, AwaitedStreaming as _};
-            (&&#private::Awaited::new(__tonic_session_value, #deadline)).tonic_session_output()
+            use #private::AwaitedOther as _;
+            #private::Awaited(#awaited, #deadline).tonic_session_output()
         }
     }
 }

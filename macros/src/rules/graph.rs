@@ -4,10 +4,14 @@ use proc_macro2::{Ident, Span};
 
 use crate::allow::Allowed;
 
-/// Where a binding's check goes: right after the statement that initialises it, or
-/// first thing in a body (a parameter, or a capture of a `move` closure).
+/// Where a binding's check goes: around the value a plain `let name = value;` binds,
+/// right after another statement that initialises it, or first thing in a body (a
+/// parameter, or a capture of a `move` closure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Site {
+    /// Around the initialiser of the `let` that is statement `index` of the block at
+    /// `block`.
+    Init { block: usize, index: usize },
     /// After statement `index` of the block at `block` (its address in the syntax
     /// tree, which nothing moves between lowering and placing).
     AfterStmt { block: usize, index: usize },

@@ -31,6 +31,7 @@ pub(crate) mod containers;
 pub(crate) mod dataflow;
 #[cfg(test)]
 mod differential;
+pub(crate) mod findings;
 pub(crate) mod graph;
 pub(crate) mod ignored;
 pub(crate) mod lower;
@@ -38,6 +39,7 @@ pub(crate) mod misuse;
 pub(crate) mod place;
 pub(crate) mod raw_stream;
 pub(crate) mod scopes;
+pub(crate) mod table;
 #[cfg(test)]
 mod tests;
 pub(crate) mod use_sites;
@@ -45,7 +47,7 @@ pub(crate) mod use_sites;
 use syn::{Block, FnArg};
 
 use crate::allow::Allowed;
-use crate::rules::checks::{Detail, Family, Finding};
+use crate::rules::findings::{Detail, Family, Finding};
 use graph::LeakKind;
 
 /// Runs the rules engine on one function body and puts the checks its passes ask

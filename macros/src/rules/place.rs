@@ -1,15 +1,44 @@
-//! Putting the passes' checks into the code: after the statement that initialises
-//! each binding found (there it is certainly initialised), or first in its body
-//! (parameters, `move` captures), each spanned at the offending point.
+//! Putting the passes' checks into the code: around the value a plain `let`
+//! binds, after another statement that initialises the binding found (there it is
+//! certainly initialised), or first in its body (parameters, `move` captures), each
+//! spanned at the offending point.
 
 use std::collections::HashMap;
 
+use proc_macro2::Ident;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ExprBlock, Stmt};
+use syn::{Block, Expr, ExprBlock, Local, Pat, Stmt};
 
 use super::graph::{Program, Site};
 use super::lower::address;
-use crate::rules::checks::{Finding, check_stmt};
+use crate::allow::Allowed;
+use crate::rules::checks::{check_stmt, check_value};
+use crate::rules::findings::Finding;
+
+/// Whether a `let`'s check can wrap its initialiser: one plain binding (`name` or
+/// `mut name`, no type written, no `else`), and a value that is made, not a place
+/// borrowed: a call, a method call, an `.await`, a `?`, a path. Only there does the
+/// wrapped value certainly mean the same (`&temp()` would lose the temporary's
+/// extended life; a written type may guide inference into the value).
+pub(crate) fn checks_in_initialiser(local: &Local) -> bool {
+    let Pat::Ident(binding) = &local.pat else {
+        return false;
+    };
+    let Some(init) = &local.init else {
+        return false;
+    };
+    let mut value = &*init.expr;
+    while let Expr::Paren(paren) = value {
+        value = &paren.expr;
+    }
+    binding.by_ref.is_none()
+        && binding.subpat.is_none()
+        && init.diverge.is_none()
+        && matches!(
+            value,
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) | Expr::Path(_)
+        )
+}
 
 /// Puts the checks of `findings` (binding, finding) into `body` (the body `program`
 /// was lowered from). Bindings named in `skip` get none.
@@ -27,23 +56,48 @@ pub(crate) fn place(
             continue;
         }
         let Some(site) = binding.site else { continue };
-        if let Some(check) = check_stmt(&binding.ident, finding, binding.allowed) {
-            placer.at.entry(site).or_default().push(check);
-        }
+        let check = (binding.ident.clone(), finding, binding.allowed);
+        placer.at.entry(site).or_default().push(check);
     }
     if !placer.at.is_empty() {
         placer.visit_block_mut(body);
     }
 }
 
+/// A check to make: the binding, what it did, the rules allowed for it.
+type Check = (Ident, Finding, Allowed);
+
 #[derive(Default)]
 struct Placer {
-    at: HashMap<Site, Vec<Stmt>>,
+    at: HashMap<Site, Vec<Check>>,
 }
 
 impl Placer {
+    /// The checks at `site`, as statements.
     fn take(&mut self, site: Site) -> Vec<Stmt> {
-        self.at.remove(&site).unwrap_or_default()
+        let checks = self.at.remove(&site).unwrap_or_default();
+        let checks = checks.iter();
+        checks
+            .filter_map(|(binding, finding, allowed)| check_stmt(binding, *finding, *allowed))
+            .collect()
+    }
+
+    /// Wraps the initialiser of each `let` in `block` that has checks of its own.
+    fn wrap_initialisers(&mut self, block: &mut Block, key: usize) {
+        for (index, stmt) in block.stmts.iter_mut().enumerate() {
+            let Some(checks) = self.at.remove(&Site::Init { block: key, index }) else {
+                continue;
+            };
+            let Stmt::Local(Local {
+                init: Some(init), ..
+            }) = stmt
+            else {
+                continue;
+            };
+            for (binding, finding, allowed) in checks {
+                check_value(&binding, finding, allowed, &mut init.expr);
+            }
+        }
     }
 }
 
@@ -53,6 +107,7 @@ impl VisitMut for Placer {
     fn visit_block_mut(&mut self, block: &mut Block) {
         let key = address(&*block);
         visit_mut::visit_block_mut(self, block);
+        self.wrap_initialisers(block, key);
         let mut after: Vec<(usize, Vec<Stmt>)> = (0..block.stmts.len())
             .map(|index| (index, self.take(Site::AfterStmt { block: key, index })))
             .filter(|(_, checks)| !checks.is_empty())
@@ -89,4 +144,71 @@ impl VisitMut for Placer {
 
     // Nested items have attributes of their own.
     fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(stmt: &str) -> Local {
+        match syn::parse_str::<Stmt>(stmt).expect("a statement") {
+            Stmt::Local(local) => local,
+            other => panic!("not a let: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_a_plain_binding_of_a_made_value_is_checked_in_its_initialiser() {
+        for wrapped in [
+            "let rx = client.watch(a).await?;",
+            "let mut up = client.upload(..).await.unwrap();",
+            "let rx = open(&mut client).await;",
+            "let tx = other;",
+            "let rx = (response.into_inner());",
+        ] {
+            assert!(checks_in_initialiser(&local(wrapped)), "{wrapped}");
+        }
+        for kept in [
+            "let (tx, rx) = client.chat(..).await?;",
+            "let rx: Receiver<M> = client.watch(a).await?;",
+            "let ref rx = client.watch(a).await?;",
+            "let rx = &mut other;",
+            "let Some(rx) = maybe().await else { return };",
+            "let rx = if a { x.await } else { y.await };",
+            "let rx;",
+        ] {
+            assert!(!checks_in_initialiser(&local(kept)), "{kept}");
+        }
+    }
+
+    #[test]
+    fn a_check_in_an_initialiser_adds_no_statement_and_keeps_the_value() {
+        let mut function: syn::ItemFn = syn::parse_str(
+            "async fn f(mut client: C) -> Result<(), Status> {
+                let rx = client.watch(a).await?;
+                Ok(())
+            }",
+        )
+        .expect("a function");
+        crate::rules::check(
+            &function.sig.inputs,
+            &mut function.block,
+            Allowed::default(),
+            true,
+            &[],
+        );
+        assert_eq!(function.block.stmts.len(), 2);
+        let Stmt::Local(Local {
+            init: Some(init), ..
+        }) = &function.block.stmts[0]
+        else {
+            panic!("the let is kept");
+        };
+        let value = quote::ToTokens::to_token_stream(&init.expr).to_string();
+        assert!(
+            value.contains("RuleCheck (client . watch (a) . await ?)"),
+            "{value}"
+        );
+        assert!(value.contains("rx_must_be_read_to_its_end"), "{value}");
+    }
 }

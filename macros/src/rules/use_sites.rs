@@ -21,7 +21,8 @@ use syn::{Block, Expr, FnArg, Ident, Local, Pat, Stmt};
 
 use crate::allow::{self, Allowed};
 use crate::errors::Errors;
-use crate::rules::checks::{Family, Finding, check_stmt};
+use crate::rules::checks::check_stmt;
+use crate::rules::findings::{Family, Finding};
 use crate::rules::misuse;
 use crate::rules::scopes::Scopes;
 use crate::rules::{captures, containers};

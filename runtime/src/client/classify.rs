@@ -3,8 +3,9 @@
 //!
 //! `(&&Wrapper(value)).method()` picks the impl on `&Wrapper<V>` when its bounds
 //! hold for the (concrete) type `V`, and falls back to the impl on `Wrapper<V>`.
+//! Where the value must pass through by value ([`Awaited`]), an inherent method for
+//! the streaming type wins over a trait method every other type falls back to.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -56,36 +57,17 @@ impl<R> ReplyOutcome for Result<Response<R>, Status> {
 
 /// The value of an awaited call inside `#[tonic_session::client]`, and the deadline
 /// of the request it was made with, when the generated code could read one.
-pub struct Awaited<V>(Cell<Option<V>>, Option<Instant>);
+///
+/// Classified by value, with no reference and no local: a server-streaming (or bidi)
+/// response takes the inherent `tonic_session_output`, which the compiler prefers;
+/// anything else falls back to [`AwaitedOther`]'s.
+pub struct Awaited<V>(pub V, pub Option<Instant>);
 
-impl<V> Awaited<V> {
-    /// Wraps the value for classification.
-    pub fn new(value: V, deadline: Option<Instant>) -> Self {
-        Awaited(Cell::new(Some(value)), deadline)
-    }
-
-    fn take(&self) -> V {
-        match self.0.take() {
-            Some(value) => value,
-            None => unreachable!("generated code classifies each value once"),
-        }
-    }
-}
-
-/// A server-streaming (or bidi) response becomes a receiving half.
-pub trait AwaitedStreaming {
-    /// `Result<Receiver<U>, Status>`.
-    type Output;
-    /// The receiving half.
-    fn tonic_session_output(&self) -> Self::Output;
-}
-
-impl<V: StreamingOutcome> AwaitedStreaming for &Awaited<V> {
-    type Output = Result<Receiver<V::Message>, Status>;
-    fn tonic_session_output(&self) -> Self::Output {
-        self.take()
-            .into_outcome()
-            .map(|response| Receiver::open(response, None, self.1))
+impl<U> Awaited<Result<Response<Streaming<U>>, Status>> {
+    /// The receiving half of a streaming response.
+    pub fn tonic_session_output(self) -> Result<Receiver<U>, Status> {
+        let Awaited(outcome, deadline) = self;
+        outcome.map(|response| Receiver::open(response, None, deadline))
     }
 }
 
@@ -94,13 +76,13 @@ pub trait AwaitedOther {
     /// The value itself.
     type Output;
     /// The value itself.
-    fn tonic_session_output(&self) -> Self::Output;
+    fn tonic_session_output(self) -> Self::Output;
 }
 
 impl<V> AwaitedOther for Awaited<V> {
     type Output = V;
-    fn tonic_session_output(&self) -> V {
-        self.take()
+    fn tonic_session_output(self) -> V {
+        self.0
     }
 }
 

@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Local, Pat, Stmt};
 
 use super::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
+use super::place::checks_in_initialiser;
 use crate::allow::{self, Allowed};
 use crate::rules::scopes::Scopes;
 use crate::syntax::{is_err_value, may_yield_a_half, mentions_a_half, pattern_idents};
@@ -219,9 +220,11 @@ impl<'p> Lowering<'p> {
         for (index, stmt) in block.stmts.iter().enumerate() {
             match stmt {
                 Stmt::Local(local) => {
-                    let site = Site::AfterStmt {
-                        block: address(block),
-                        index,
+                    let (block, index) = (address(block), index);
+                    let site = if checks_in_initialiser(local) {
+                        Site::Init { block, index }
+                    } else {
+                        Site::AfterStmt { block, index }
                     };
                     self.local(local, site);
                 }

@@ -1,0 +1,118 @@
+//! What the attributes' rule checks ask the compiler: is this value a session half,
+//! and of which side? Answered once here, by type, for every check site.
+//!
+//! A check wraps a value (`RuleCheck(value)`, or `RuleCheckRef(&binding)` where
+//! the binding is already made) and calls `tonic_session_kind()`: an inherent
+//! method for each half type, which the compiler prefers to the trait method every
+//! other type falls back to ([`NotAHalfKind`]). The result, [`Half`] or
+//! [`NotAHalf`], answers `created_here()`: a half through the check's own traits,
+//! one per kind, whose method carries the rule's bound on the half's type where a
+//! rule applies to that kind, anything else inherently. The value passes through
+//! unchanged, moved, never borrowed: a check in a binding's initialiser adds no
+//! local, and no borrow, to the body.
+
+use std::marker::PhantomData;
+
+use tonic::Request;
+
+use crate::{client, server};
+
+/// A value a rule check looks at, by value (it passes through).
+pub struct RuleCheck<V>(pub V);
+
+/// A binding a rule check looks at, by reference.
+pub struct RuleCheckRef<'a, T>(pub &'a T);
+
+/// A client half that sends (`Sender`, `Upload`).
+pub struct ClientSending;
+/// A client half that receives.
+pub struct ClientReceiving;
+/// A server half that sends.
+pub struct ServerSending;
+/// A server half that receives (or the request that holds it).
+pub struct ServerReceiving;
+
+/// A session half of side `K` and type `H`, carrying the checked value `V` (the half
+/// or a reference to it).
+pub struct Half<K, H, V>(V, PhantomData<fn() -> (K, H)>);
+
+impl<K, H, V> Half<K, H, V> {
+    /// The checked value, passed through.
+    pub fn value(self) -> V {
+        self.0
+    }
+}
+
+/// Anything that is not a session half, carrying the checked value.
+pub struct NotAHalf<V>(pub V);
+
+impl<V> NotAHalf<V> {
+    /// The checked value, passed through: no rule applies to it.
+    pub fn created_here(self) -> V {
+        self.0
+    }
+}
+
+/// Every type that is not a half: the fallback the inherent methods below win over.
+pub trait NotAHalfKind {
+    /// The checked value, marked as not a half.
+    type Kind;
+    /// Marks the value.
+    fn tonic_session_kind(self) -> Self::Kind;
+}
+
+impl<V> NotAHalfKind for RuleCheck<V> {
+    type Kind = NotAHalf<V>;
+    fn tonic_session_kind(self) -> NotAHalf<V> {
+        NotAHalf(self.0)
+    }
+}
+
+impl<'a, T> NotAHalfKind for RuleCheckRef<'a, T> {
+    type Kind = NotAHalf<&'a T>;
+    fn tonic_session_kind(self) -> NotAHalf<&'a T> {
+        NotAHalf(self.0)
+    }
+}
+
+/// The inherent `tonic_session_kind` of both wrappers for one half type.
+macro_rules! half_kind {
+    ($side:ident, [$($generics:tt)*], $half:ty) => {
+        impl<$($generics)*> RuleCheck<$half> {
+            /// Marks the value as a half of this side.
+            pub fn tonic_session_kind(self) -> Half<$side, $half, $half> {
+                Half(self.0, PhantomData)
+            }
+        }
+
+        impl<'a, $($generics)*> RuleCheckRef<'a, $half> {
+            /// Marks the binding as a half of this side.
+            pub fn tonic_session_kind(self) -> Half<$side, $half, &'a $half> {
+                Half(self.0, PhantomData)
+            }
+        }
+    };
+}
+
+half_kind!(ClientSending, [T], client::Sender<T>);
+half_kind!(ClientSending, [T, R], client::Upload<T, R>);
+half_kind!(ClientReceiving, [U], client::Receiver<U>);
+half_kind!(ServerSending, [T], server::Sender<T>);
+half_kind!(ServerReceiving, [U], server::Receiver<U>);
+half_kind!(ServerReceiving, [U], Request<server::Receiver<U>>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_are_told_from_everything_else_and_values_pass_through() {
+        let receiving: Half<ClientReceiving, u8, u8> = Half(7, PhantomData);
+        assert_eq!(receiving.value(), 7);
+        // A value of another type takes the fallback, and comes back unchanged.
+        let not_a_half: NotAHalf<String> = RuleCheck(String::from("x")).tonic_session_kind();
+        assert_eq!(not_a_half.created_here(), "x");
+        let by_ref: NotAHalf<&u32> = RuleCheckRef(&3u32).tonic_session_kind();
+        assert_eq!(*by_ref.created_here(), 3);
+    }
+}
