@@ -24,7 +24,8 @@ pub struct BuildCost {
     pub samples: usize,
 }
 
-fn write_crate(dir: &Path, name: &str, greeter: &str) -> std::io::Result<()> {
+/// Writes a throwaway crate `name` at `dir` whose one module is `module`.
+pub(crate) fn write_crate(dir: &Path, name: &str, module: &str) -> std::io::Result<()> {
     let root = repo_root();
     std::fs::create_dir_all(dir.join("src"))?;
     let manifest = format!(
@@ -42,15 +43,16 @@ fn write_crate(dir: &Path, name: &str, greeter: &str) -> std::io::Result<()> {
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     std::fs::write(
         dir.join("src/lib.rs"),
-        "#![allow(dead_code)]\npub use tonic_session_examples::pb;\npub mod greeter;\n",
+        "#![allow(dead_code)]\npub use tonic_session_examples::pb;\npub mod module;\n",
     )?;
-    std::fs::write(dir.join("src/greeter.rs"), greeter)?;
+    std::fs::write(dir.join("src/module.rs"), module)?;
     Ok(())
 }
 
-fn build(dir: &Path, target: &Path) -> Result<f64, crate::BoxError> {
+/// Seconds of a whole, non-incremental `cargo build` of the crate at `dir`.
+pub(crate) fn build(dir: &Path, target: &Path) -> Result<f64, crate::BoxError> {
     // Touching the module makes cargo rebuild this crate (and only it).
-    let module = dir.join("src/greeter.rs");
+    let module = dir.join("src/module.rs");
     let text = std::fs::read(&module)?;
     std::fs::write(&module, text)?;
     let started = Instant::now();
@@ -71,18 +73,23 @@ fn build(dir: &Path, target: &Path) -> Result<f64, crate::BoxError> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+/// Where the throwaway crates and their target directory go.
+pub(crate) fn base_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    target.join("build-cost")
 }
 
 /// Builds both sides, alternately; median seconds of each.
 pub fn measure(mode: Mode) -> Result<BuildCost, crate::BoxError> {
     let root = repo_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let base = target.join("build-cost");
+    let base = base_dir();
     let session_dir = base.join("session");
     let raw_dir = base.join("raw");
     let session_greeter = std::fs::read_to_string(root.join("examples/src/greeter.rs"))?;

@@ -6,6 +6,7 @@
 //! `target/bench-report.json`; the full mode also writes `BENCHMARKS.md` and
 //! `benchmarks.svg` at the repository root.
 
+mod bindings_cost;
 mod build_cost;
 mod measure;
 mod raw;
@@ -65,24 +66,32 @@ fn main() -> Result<(), BoxError> {
     let mut mode = Mode::Full;
     let mut build_cost = None;
     let mut only = None;
+    let mut bindings = None;
+    let mut samples = 3;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only = args.next(),
+            "--bindings" => bindings = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--samples" => samples = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--quick" => mode = Mode::Quick,
             "--build-cost" => build_cost = Some(true),
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N [--samples K]]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
-                     --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)"
+                     --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
+                     --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)"
                 );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),
         }
+    }
+    if let Some(n) = bindings {
+        return bindings_cost::measure(n, samples);
     }
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
