@@ -1,4 +1,4 @@
-//! The seed's greeter written by hand with raw tonic, doing what
+//! The example greeter written by hand with raw tonic, doing what
 //! `examples/src/greeter.rs` does with tonic-session: the baseline of the build-cost
 //! comparison (`build_cost`).
 
@@ -12,7 +12,7 @@ use crate::pb::{HelloRequest, HelloResponse};
 /// How many greetings `HelloServerStream` sends.
 pub const GREETINGS: u32 = 3;
 
-/// The seed's greeter.
+/// The example greeter.
 #[derive(Clone, Debug, Default)]
 pub struct Greeter;
 

@@ -1,4 +1,4 @@
-//! Rule 1 of the seed: a connection is safe to share. One `Channel`, a client
+//! grpc-go's first rule for streams: a connection is safe to share. One `Channel`, a client
 //! cloned into eight tasks, a bidi session in each, all at once.
 
 use tokio::task::JoinSet;

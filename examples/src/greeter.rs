@@ -1,4 +1,4 @@
-//! The service: one handler per RPC kind of the seed.
+//! The service: one handler per RPC kind.
 
 use tonic::{Request, Response, Status};
 use tonic_session::server::{Finished, Receiver, Sender};
@@ -9,7 +9,7 @@ use crate::pb::{HelloRequest, HelloResponse};
 /// How many greetings `HelloServerStream` sends.
 pub const GREETINGS: u32 = 3;
 
-/// The seed's greeter. `Clone`, so each streaming handler body owns a handle.
+/// The greeter. `Clone`, so each streaming handler body owns a handle.
 #[derive(Clone, Debug, Default)]
 pub struct Greeter;
 

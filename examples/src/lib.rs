@@ -1,4 +1,5 @@
-//! The seed's `GreetingService` (package `hellopb`), served with tonic-session.
+//! A `GreetingService` with the four RPC kinds (package `hellopb`), served with
+//! tonic-session.
 //!
 //! Run `cargo run --example greeting` for the whole round trip on loopback, or
 //! `greeting_server` / `greeting_client` to run the two sides apart.

@@ -43,7 +43,7 @@
 //! # `split_ok`
 //! One task sends while another receives on the same call, with `tokio::spawn`, `join!`
 //! or `select!`: the halves are separate values. Proven by `ui-tests/pass/client_split_ok.rs`
-//! and the seed's snippets `pass/seed_client_send_and_recv.rs`, `pass/seed_server_send_and_recv.rs`.
+//! and the allowed snippets of grpc-go's concurrency rules, `pass/grpc_go_client_send_and_recv.rs`, `pass/grpc_go_server_send_and_recv.rs`.
 //!
 //! ```
 //! use tonic::Status;
@@ -71,8 +71,8 @@
 //! `Mutex`, `RwLock`, `RefCell`. **Why:** grpc-go rule 2; in raw tonic, cloned `mpsc`
 //! senders interleave messages in arbitrary order and the stream only ends when the last
 //! clone drops. **Fix:** fan in through one channel to the single task that owns the half.
-//! Cases: `ui-tests/fail/concurrent_send.rs`, `fail/seed_client_concurrent_send.rs`,
-//! `fail/seed_server_concurrent_send.rs`.
+//! Cases: `ui-tests/fail/concurrent_send.rs`, `fail/grpc_go_client_concurrent_send.rs`,
+//! `fail/grpc_go_server_concurrent_send.rs`.
 //!
 //! ```compile_fail,E0277
 //! use tonic::Status;
@@ -110,7 +110,7 @@
 //! **Prevents** the same for a receiving half, client or server (grpc-go rule 3): two
 //! readers would each get an arbitrary part of the stream. **Fix:** read in one task and
 //! hand messages on. Cases: `ui-tests/fail/concurrent_recv.rs`,
-//! `fail/seed_client_concurrent_recv.rs`, `fail/seed_server_concurrent_recv.rs`.
+//! `fail/grpc_go_client_concurrent_recv.rs`, `fail/grpc_go_server_concurrent_recv.rs`.
 //!
 //! ```compile_fail,E0277
 //! use std::sync::{Arc, Mutex};

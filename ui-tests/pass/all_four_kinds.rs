@@ -1,4 +1,4 @@
-//! The four RPC kinds of the seed, session-style; no `#[tonic::async_trait]` needed.
+//! The four RPC kinds, session-style; no `#[tonic::async_trait]` needed.
 use tonic::{Request, Response, Status};
 use tonic_session::server::{Finished, Receiver, Sender};
 use tonic_session_examples::pb::greeting_service_server::{GreetingService, GreetingServiceServer};

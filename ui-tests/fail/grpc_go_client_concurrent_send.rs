@@ -1,4 +1,4 @@
-//! The seed's client-streaming snippet: two goroutines `Send` on one stream.
+//! grpc-go's documented client-streaming snippet: two goroutines `Send` on one stream.
 //!
 //! ```go
 //! stream, _ := client.HelloClientStream(context.Background())

@@ -1,4 +1,4 @@
-//! The seed's client-streaming handler snippet: two goroutines `Recv` on its stream.
+//! grpc-go's documented client-streaming handler snippet: two goroutines `Recv` on its stream.
 //!
 //! ```go
 //! func (s *myServer) HelloClientStream(stream ...) error {

@@ -1,4 +1,4 @@
-//! The seed's server-side snippet: a handler's two goroutines `Send` on its stream.
+//! grpc-go's documented server-side snippet: a handler's two goroutines `Send` on its stream.
 //!
 //! ```go
 //! func (s *myServer) HelloServerStream(req *hellopb.HelloRequest, stream ...) error {

@@ -1,4 +1,4 @@
-//! The seed's bidi handler snippet, allowed: one goroutine receives while another
+//! grpc-go's documented bidi handler snippet, allowed: one goroutine receives while another
 //! sends.
 //!
 //! ```go

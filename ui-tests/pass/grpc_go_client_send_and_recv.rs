@@ -1,4 +1,4 @@
-//! The seed's bidi snippet, allowed: one goroutine sends while another receives.
+//! grpc-go's documented bidi snippet, allowed: one goroutine sends while another receives.
 //!
 //! ```go
 //! stream, _ := client.HelloBiStreams(context.Background())

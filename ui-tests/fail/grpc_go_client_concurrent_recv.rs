@@ -1,4 +1,4 @@
-//! The seed's server-streaming snippet: two goroutines `Recv` on one stream.
+//! grpc-go's documented server-streaming snippet: two goroutines `Recv` on one stream.
 //!
 //! ```go
 //! stream, _ := client.HelloServerStream(context.Background(), req)
