@@ -13,6 +13,6 @@ pub use tonic::async_trait;
 pub const INLINE_BATCH: usize = crate::inline_stage::INLINE_BATCH;
 
 pub use crate::rule_check::{
-    ClientReceiving, ClientSending, Half, NotAHalf, NotAHalfKind, RuleCheck, RuleCheckRef,
-    ServerReceiving, ServerSending,
+    ClientReceiving, ClientSending, Half, HalfKindRef, NotAHalf, NotAHalfKind, RuleCheck,
+    RuleCheckRef, ServerReceiving, ServerSending,
 };

@@ -68,14 +68,26 @@ impl<V> NotAHalfKind for RuleCheck<V> {
     }
 }
 
-impl<'a, T> NotAHalfKind for RuleCheckRef<'a, T> {
+/// A binding that is not a half, looked at by reference: taken one autoref step
+/// after [`HalfKindRef`], so only where no half impl applies.
+impl<'a, T> NotAHalfKind for &RuleCheckRef<'a, T> {
     type Kind = NotAHalf<&'a T>;
     fn tonic_session_kind(self) -> NotAHalf<&'a T> {
         NotAHalf(self.0)
     }
 }
 
-/// The inherent `tonic_session_kind` of both wrappers for one half type.
+/// A binding that is a half, looked at by reference. A trait, not inherent
+/// methods: where the binding's type is unknown (an error rustc already reports),
+/// its one method is the candidate and rustc adds nothing.
+pub trait HalfKindRef {
+    /// The half, marked with its side.
+    type Kind;
+    /// Marks the half.
+    fn tonic_session_kind(self) -> Self::Kind;
+}
+
+/// The `tonic_session_kind` of both wrappers for one half type.
 macro_rules! half_kind {
     ($side:ident, [$($generics:tt)*], $half:ty) => {
         impl<$($generics)*> RuleCheck<$half> {
@@ -85,9 +97,9 @@ macro_rules! half_kind {
             }
         }
 
-        impl<'a, $($generics)*> RuleCheckRef<'a, $half> {
-            /// Marks the binding as a half of this side.
-            pub fn tonic_session_kind(self) -> Half<$side, $half, &'a $half> {
+        impl<'a, $($generics)*> HalfKindRef for RuleCheckRef<'a, $half> {
+            type Kind = Half<$side, $half, &'a $half>;
+            fn tonic_session_kind(self) -> Self::Kind {
                 Half(self.0, PhantomData)
             }
         }
@@ -113,6 +125,7 @@ mod tests {
         let not_a_half: NotAHalf<String> = RuleCheck(String::from("x")).tonic_session_kind();
         assert_eq!(not_a_half.created_here(), "x");
         let by_ref: NotAHalf<&u32> = RuleCheckRef(&3u32).tonic_session_kind();
+        let _: Half<ServerSending, u8, &u8> = Half(&7u8, PhantomData);
         assert_eq!(*by_ref.created_here(), 3);
     }
 }

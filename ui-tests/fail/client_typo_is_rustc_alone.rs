@@ -14,4 +14,19 @@ async fn typo(mut client: Client) -> Result<(), Status> {
     Ok(())
 }
 
+/// The error in the value a leaking half is bound to: its type is an error, and
+/// the check in its initialiser says nothing.
+#[tonic_session::client]
+async fn typo_in_the_value(mut client: Client) -> Result<(), Status> {
+    let rx = client.hello_server_stream(HelloRequest::default()).await.unwrapp()?;
+    Ok(())
+}
+
+/// The same for halves bound by a pattern (checked by a statement).
+#[tonic_session::client]
+async fn typo_in_a_pair(mut client: Client) -> Result<(), Status> {
+    let (tx, rx) = client.hello_bi_streams(..).await.expectt("open")?;
+    Ok(())
+}
+
 fn main() {}

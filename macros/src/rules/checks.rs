@@ -202,6 +202,8 @@ pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) ->
     let stmt = quote_spanned! {binding.span()=>
         {
             #items
+            #[allow(unused_imports)]
+            use #private::HalfKindRef as _;
             #call;
         }
     };
