@@ -328,6 +328,34 @@
 //!     Ok(count)
 //! }
 //! ```
+//!
+//! # What the attributes cannot see, and what backs it at run time
+//! The attributes read one item (a function or an impl) as written; the compiler
+//! decides, by type, whether a binding they check is a half. Where they cannot
+//! follow a half, they assume nothing wrong (no false error), and the runtime keeps
+//! the promise that matters most: an abandoned half never looks like a clean end.
+//!
+//! - **A half handed on** (to a function, a closure, an async block, a macro other
+//!   than the formatting ones) is theirs: its cleanup is not followed there. At run
+//!   time a half dropped unended resets its call: the peer's receive is an error
+//!   (`CANCELLED`), never a complete stream; a server handler cannot return
+//!   `Ok` without the `Finished` only `tx.finish()` makes.
+//! - **Names outside the item**: an import renamed at module level (`use
+//!   std::mem::forget as leak;`, `use tonic::Streaming as Raw;`), a type alias or
+//!   a helper that wraps a half in `Arc<Mutex<_>>`, `Handle::spawn` or a spawn
+//!   inside a helper, a future named and spawned later, a `macro_rules!` macro
+//!   that sends. The use-site rules (`concurrent_send`, `concurrent_recv`,
+//!   `detached_half`, `forgotten_half`, a send whose result is discarded where it
+//!   is made) see the names written in the item. Backing them: `clone` on a half is
+//!   refused by type everywhere, annotated or not; a half shared behind a lock
+//!   sends whole messages one at a time (the stream stays well-formed); a detached
+//!   task's half that is dropped unended resets its call; a producer that goes on
+//!   after a failed send gets every later send refused at once, yields to the
+//!   runtime instead of spinning, and logs one warning naming the method. A half
+//!   leaked by a call the attributes cannot see has no backstop but the call's
+//!   deadline: set one.
+//! - **A value whose type the compiler never learns** (an error elsewhere in the
+//!   same expression) is not checked: rustc's own error is the one reported.
 
 /// The bounds that refuse `clone` on a half: rustc names them in the error, so they
 /// live here, under the rules they enforce.
