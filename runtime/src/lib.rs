@@ -62,7 +62,8 @@ pub mod __private;
 /// `self: Arc<Self>`.
 ///
 /// Serve it with [`server::SessionLayer`] on the server, so an aborted upload is an
-/// error rather than a clean end.
+/// error rather than a clean end and the client's deadline holds; without it, every
+/// session handler fails its calls with `INTERNAL`, naming the layer.
 ///
 /// ```
 /// use tonic::codegen::tokio_stream::Stream;

@@ -27,8 +27,8 @@ where
     F: FnOnce(Request<Req>, Sender<T>) -> Fut,
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
+    let method = RequestEnd::of(&request)?.method();
     let deadline = deadline_of(&request);
-    let method = method_of(&request);
     let outbox = Arc::new(Outbox::new());
     let (stage_in, stage_out) = inline_stage::ring();
     let body = Box::pin(handler(

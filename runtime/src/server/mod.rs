@@ -7,7 +7,9 @@
 //! | bidi streaming | `async fn m(&self, req: Request<Receiver<Req>>, tx: Sender<Resp>) -> Result<Finished, Status>` |
 //!
 //! Serve such a service with [`SessionLayer`] on the server, so a client's aborted
-//! upload is reported as an error rather than a clean end.
+//! upload is reported as an error rather than a clean end and its deadline holds;
+//! without it, every session handler fails its calls with `INTERNAL`, naming the
+//! layer.
 
 mod body_wake;
 mod caught;

@@ -57,12 +57,7 @@ impl<T> Receiver<T> {
         request: Request<Streaming<T>>,
         commit: Option<Arc<dyn CommitOnReceive>>,
     ) -> Result<Request<Receiver<T>>, Status> {
-        let Some(end) = request.extensions().get::<RequestEnd>().cloned() else {
-            return Err(Status::internal(
-                "tonic-session: this server cannot tell a complete upload from an aborted one; \
-                 add `.layer(tonic_session::server::SessionLayer::new())` to `Server::builder()`",
-            ));
-        };
+        let end = RequestEnd::of(&request)?.clone();
         Ok(request.map(|stream| Receiver {
             stream,
             end,

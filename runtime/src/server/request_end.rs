@@ -46,6 +46,20 @@ pub(crate) enum EndSeen {
 }
 
 impl RequestEnd {
+    /// The record `SessionLayer` made for `request`, or the status that fails a call
+    /// served without the layer: every session handler needs it (a client's
+    /// deadline, an aborted upload told from a complete one), so a server built
+    /// without it fails at the first call of any kind, not only on uploads.
+    pub(crate) fn of<R>(request: &tonic::Request<R>) -> Result<&RequestEnd, tonic::Status> {
+        request.extensions().get::<RequestEnd>().ok_or_else(|| {
+            tonic::Status::internal(
+                "tonic-session: this server lacks SessionLayer, without which a client's deadline \
+                 does not hold and an aborted upload looks complete; add \
+                 `.layer(tonic_session::server::SessionLayer::new())` to `Server::builder()`",
+            )
+        })
+    }
+
     fn new(path: Option<PathAndQuery>) -> Self {
         RequestEnd(Arc::new(Record {
             end: AtomicU8::new(OPEN),
