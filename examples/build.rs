@@ -1,12 +1,16 @@
-//! Compiles `proto/hellopb.proto` with protox (pure Rust): no `protoc` needed.
+//! Compiles `proto/hellopb.proto` and `proto/route_guide.proto` with protox (pure
+//! Rust): no `protoc` needed.
 //!
-//! Twice: as usual, and (server only) with tonic-build's `use_arc_self(true)`, whose
-//! handlers take `self: Arc<Self>`; tests and ui-tests use the second form.
+//! The greeter twice: as usual, and (server only) with tonic-build's
+//! `use_arc_self(true)`, whose handlers take `self: Arc<Self>`; tests and ui-tests
+//! use the second form.
 
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
+    let route_guide = protox::compile(["route_guide.proto"], ["proto"])?;
+    tonic_prost_build::configure().compile_fds(route_guide)?;
     let descriptors = protox::compile(["hellopb.proto"], ["proto"])?;
     tonic_prost_build::configure().compile_fds(descriptors.clone())?;
 

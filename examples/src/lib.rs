@@ -2,10 +2,12 @@
 //! tonic-session.
 //!
 //! Run `cargo run --example greeting` for the whole round trip on loopback, or
-//! `greeting_server` / `greeting_client` to run the two sides apart.
+//! `greeting_server` / `greeting_client` to run the two sides apart; `cargo run
+//! --example routeguide` for gRPC's RouteGuide (see [`routeguide`]).
 
 pub mod client;
 pub mod greeter;
+pub mod routeguide;
 pub mod serve;
 
 /// Code generated from `proto/hellopb.proto`.

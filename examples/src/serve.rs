@@ -1,4 +1,4 @@
-//! Serving the greeter: a tonic server with the session layer.
+//! Serving the examples: a tonic server with the session layer.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tonic::service::Routes;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_session::server::SessionLayer;
@@ -18,16 +19,30 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), tonic::transport::Error> {
+    serve_routes(listener, greeter(), shutdown).await
+}
+
+/// The greeter's routes.
+fn greeter() -> Routes {
+    Routes::new(GreetingServiceServer::new(Greeter))
+}
+
+/// Serves `routes` on `listener`, behind the session layer, until `shutdown`.
+pub async fn serve_routes(
+    listener: TcpListener,
+    routes: Routes,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), tonic::transport::Error> {
     // TCP_NODELAY, as tonic's own `Server::serve` sets it.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     Server::builder()
         .layer(SessionLayer::new())
-        .add_service(GreetingServiceServer::new(Greeter))
+        .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await
 }
 
-/// A greeter serving on a loopback port in a task of its own.
+/// A server on a loopback port in a task of its own.
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
@@ -38,10 +53,15 @@ pub struct Running {
 impl Running {
     /// Serves the greeter on a free port of 127.0.0.1.
     pub async fn start() -> std::io::Result<Running> {
+        Running::start_routes(greeter()).await
+    }
+
+    /// Serves `routes` on a free port of 127.0.0.1.
+    pub async fn start_routes(routes: Routes) -> std::io::Result<Running> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, async {
+        let task = tokio::spawn(serve_routes(listener, routes, async {
             let _ = stopped.await;
         }));
         Ok(Running { addr, stop, task })
