@@ -12,6 +12,14 @@ pub use tonic::async_trait;
 /// (for the runtime's own tests).
 pub const INLINE_BATCH: usize = crate::inline_stage::INLINE_BATCH;
 
+/// `request` as `SessionLayer` hands it on (for the runtime's own tests, which call
+/// the handler entry points without a server).
+pub fn as_layered<R>(mut request: tonic::Request<R>) -> tonic::Request<R> {
+    let record = crate::server::request_end::RequestEnd::new(None);
+    request.extensions_mut().insert(record);
+    request
+}
+
 pub use crate::rule_check::{
     ClientReceiving, ClientSending, Half, HalfKindRef, NotAHalf, NotAHalfKind, RuleCheck,
     RuleCheckRef, ServerReceiving, ServerSending,

@@ -78,13 +78,13 @@ where
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
     let polls = Arc::clone(polls);
-    let opened =
-        tonic_session::__private::server_streaming(tonic::Request::new(()), move |_request, tx| {
-            Counted {
-                body: Box::pin(body(tx)),
-                polls,
-            }
-        });
+    let opened = tonic_session::__private::server_streaming(
+        tonic_session::__private::as_layered(tonic::Request::new(())),
+        move |_request, tx| Counted {
+            body: Box::pin(body(tx)),
+            polls,
+        },
+    );
     ready_now(opened, task)
         .map(Response::into_inner)
         .expect("headers")

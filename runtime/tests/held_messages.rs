@@ -13,7 +13,7 @@ use tonic_session::server::{MAX_HELD_MESSAGES, ResponseStream, Sender};
 /// Sends numbers forever from a spawned task, counting what `send` accepted.
 async fn open_endless(from_spawned_task: bool, sent: Arc<AtomicUsize>) -> ResponseStream<usize> {
     let response = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         move |_request, mut tx: Sender<usize>| async move {
             let produce = async move {
                 for i in 0.. {

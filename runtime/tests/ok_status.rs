@@ -19,7 +19,7 @@ where
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
     let opened = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         |_request, tx: Sender<u32>| handler(tx),
     )
     .await;
@@ -89,7 +89,7 @@ async fn a_finish_with_trailers_ends_ok_with_them() {
 #[tokio::test]
 async fn an_ok_status_before_any_message_without_a_finish_fails_the_call() {
     let opened = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         |_request, _tx: Sender<u32>| async move { Err(ok_with_trailers()) },
     )
     .await;

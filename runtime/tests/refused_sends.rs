@@ -81,7 +81,7 @@ async fn a_server_producer_ignoring_send_errors_yields_and_is_reported_once() {
     let observed = yielded_after(|attempts| async move {
         let (tx_slot, tx_taken) = tokio::sync::oneshot::channel();
         let response = tonic_session::__private::server_streaming(
-            tonic::Request::new(()),
+            tonic_session::__private::as_layered(tonic::Request::new(())),
             move |_request, mut tx: tonic_session::server::Sender<u64>| async move {
                 tx.send_headers();
                 let _ = tx_slot.send(tx);

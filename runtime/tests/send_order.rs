@@ -31,7 +31,7 @@ async fn read_all(mut stream: ResponseStream<u32>) -> (Vec<u32>, Option<Status>)
 async fn hand_off_mid_poll(before: u32) -> Vec<u32> {
     let runtime = tokio::runtime::Handle::current();
     let response = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         move |_request, mut tx: Sender<u32>| async move {
             // Staged: this body is polled by its own response stream (a full stage
             // ends the poll, so a large `before` reaches a later one).
@@ -86,7 +86,7 @@ async fn a_hand_off_in_a_later_poll_keeps_the_order_too() {
 async fn an_inline_sender_yields_to_the_encoder_in_small_batches() {
     // 1,000 messages from the body: all arrive, in order, then a clean end.
     let response = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         |_request, mut tx: Sender<u32>| async move {
             for i in 0..1000 {
                 tx.send(i).await?;
@@ -140,7 +140,7 @@ async fn a_sender_inside_a_combinator_is_woken_when_its_stage_was_taken() {
     // The body's sends run under the combinator's waker, not the stream's: a send
     // that finds the stage full must be woken once it is taken, or the body stalls.
     let response = tonic_session::__private::server_streaming(
-        tonic::Request::new(()),
+        tonic_session::__private::as_layered(tonic::Request::new(())),
         |_request, mut tx: Sender<u32>| async move {
             let sends = async move {
                 for i in 0..100 {

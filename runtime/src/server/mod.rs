@@ -15,7 +15,7 @@ mod body_wake;
 mod caught;
 pub(crate) mod entry;
 mod receiver;
-mod request_end;
+pub(crate) mod request_end;
 mod response_stream;
 mod sender;
 

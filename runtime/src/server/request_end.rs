@@ -60,7 +60,7 @@ impl RequestEnd {
         })
     }
 
-    fn new(path: Option<PathAndQuery>) -> Self {
+    pub(crate) fn new(path: Option<PathAndQuery>) -> Self {
         RequestEnd(Arc::new(Record {
             end: AtomicU8::new(OPEN),
             path,
