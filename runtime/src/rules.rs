@@ -144,7 +144,8 @@
 //! literal, an array, `vec![..]`, `Box::new`) is still owed: the container must end
 //! it, give it back, or be handed on, or the half leaks where the container is
 //! dropped (`fail/client_half_in_container.rs`). A half handed to a function, a
-//! closure, an async block or a macro other than the formatting ones is theirs: the
+//! closure, an async block or a macro other than the formatting ones, or lent to
+//! one by `&mut` (a helper that drains it), is theirs: the
 //! analysis cannot see what they do with it, and the runtime backs it (a half dropped
 //! unended resets its call).
 //!
@@ -336,7 +337,7 @@
 //! the promise that matters most: an abandoned half never looks like a clean end.
 //!
 //! - **A half handed on** (to a function, a closure, an async block, a macro other
-//!   than the formatting ones) is theirs: its cleanup is not followed there. At run
+//!   than the formatting ones), or lent to one by `&mut`, is theirs: its cleanup is not followed there. At run
 //!   time a half dropped unended resets its call: the peer's receive is an error
 //!   (`CANCELLED`), never a complete stream; a server handler cannot return
 //!   `Ok` without the `Finished` only `tx.finish()` makes.

@@ -244,3 +244,11 @@ fn a_method_the_halves_do_not_have_is_out_of_sight() {
         leak("rx", End)
     );
 }
+
+#[test]
+fn a_half_lent_by_mut_to_a_helper_is_theirs_and_by_shared_reference_is_not() {
+    let body = "drain(&mut rx).await?; Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    let body = "show(&rx); Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", End));
+}

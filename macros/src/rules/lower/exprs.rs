@@ -68,6 +68,14 @@ impl Lowering<'_> {
                 }
                 self.exprs(&call.args);
             }
+            // `&mut x` lent out (to a helper, a binding): what is done with it there
+            // is out of sight, so taken as handed on; `&x` cannot end a half.
+            Expr::Reference(reference) if reference.mutability.is_some() => {
+                match bare_ident(&reference.expr) {
+                    Some(lent) => self.ended(&lent),
+                    None => self.expr(&reference.expr),
+                }
+            }
             Expr::Reference(reference) if bare_ident(&reference.expr).is_some() => {}
             Expr::Field(field) if bare_ident(&field.base).is_some() => {}
             Expr::Reference(reference) => self.expr(&reference.expr),
