@@ -109,6 +109,8 @@ macro_rules! half_kind {
 half_kind!(ClientSending, [T], client::Sender<T>);
 half_kind!(ClientSending, [T, R], client::Upload<T, R>);
 half_kind!(ClientReceiving, [U], client::Receiver<U>);
+// An upload's pending reply holds the call's final status as a receiver does.
+half_kind!(ClientReceiving, [T, R], client::Finishing<T, R>);
 half_kind!(ServerSending, [T], server::Sender<T>);
 half_kind!(ServerReceiving, [U], server::Receiver<U>);
 half_kind!(ServerReceiving, [U], Request<server::Receiver<U>>);

@@ -64,8 +64,9 @@ pub(crate) fn diagnostic(rule: Rule, name: &str, detail: Detail) -> Option<Diagn
                 format!("`{name}` is dropped here undrained: the call's final status is never read")
             },
             format!(
-                "`{name}.finish().await?` reads on to the final status, so a trailing error is not \
-                 lost; `{name}.cancel()` abandons the call on purpose; or hand it on to make it theirs"
+                "`{name}.finish().await?` reads on to the final status (an upload's pending reply: \
+                 `{name}.await?`), so a trailing error is not lost; `{name}.cancel()` abandons the \
+                 call on purpose; or hand it on to make it theirs"
             ),
         ),
         Rule::IgnoredSendError => ignored_send(name, detail),

@@ -252,3 +252,32 @@ fn a_half_lent_by_mut_to_a_helper_is_theirs_and_by_shared_reference_is_not() {
     let body = "show(&rx); Ok(())";
     assert_eq!(leaks(&client(body)), leak("rx", End));
 }
+
+#[test]
+fn a_half_assigned_anew_drops_the_one_it_held() {
+    let body = "let _first = rx.message().await?;
+        rx = client.watch(b).await?;
+        while rx.message().await?.is_some() {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", Dropped));
+    let body = "while rx.message().await?.is_some() {}
+        rx = client.watch(b).await?;
+        while rx.message().await?.is_some() {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+}
+
+#[test]
+fn a_finish_not_awaited_may_be_a_pending_reply_that_leaks() {
+    let body = "rx.cancel();
+        let mut up = client.upload(..).await?;
+        let later = up.finish();
+        Ok(())";
+    assert_eq!(leaks(&client(body)), leak("later", End));
+    let body = "rx.cancel();
+        let mut up = client.upload(..).await?;
+        let later = up.finish();
+        later.await?;
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+}

@@ -26,4 +26,4 @@ pub use receiver::{Ended, Receiver};
 pub use request_stream::RequestStream;
 pub use sender::Sender;
 pub use tokens::{Cancelled, HalfClosed};
-pub use upload::Upload;
+pub use upload::{Finishing, Upload};

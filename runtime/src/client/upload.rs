@@ -41,17 +41,18 @@ impl<T, R: Send + 'static> Upload<T, R> {
         self.reply = Box::pin(std::future::ready(outcome));
         Err(SendError::over(refused.into_inner(), status))
     }
+
+    /// Half-closes the request stream, at once, and returns the server's reply to
+    /// await: its response, or the status the call ended with.
+    pub fn finish(self) -> Finishing<T, R> {
+        let Upload { mut out, reply } = self;
+        out.half_close();
+        let outcome = Box::pin(crate::deadline::race(out.deadline, reply));
+        Finishing { _out: out, outcome }
+    }
 }
 
 impl<T, R> Upload<T, R> {
-    /// Half-closes the request stream and waits for the server's reply: its
-    /// response, or the status the call ended with.
-    pub async fn finish(self) -> Result<Response<R>, Status> {
-        let Upload { mut out, reply } = self;
-        out.half_close();
-        crate::deadline::race(out.deadline, reply).await
-    }
-
     /// Cancels the call (RST_STREAM): the server sees an aborted upload.
     pub fn cancel(mut self) -> Cancelled {
         self.out.cancel();
@@ -66,6 +67,37 @@ impl<T, R> Upload<T, R> {
     /// Whether the call is over, so that nothing more can be sent.
     pub fn is_closed(&self) -> bool {
         self.out.is_closed()
+    }
+}
+
+/// The reply of a client-streaming call whose request stream is complete, to
+/// await: [`Upload::finish`]'s. Dropped before it is ready, the call is cancelled
+/// and its outcome lost; inside `#[tonic_session::client]` that is the
+/// `undrained_receiver` rule's error, as for a receiver dropped before its end.
+#[must_use = "the call's outcome (the server's reply or its error status) is in this future: `.await` it"]
+pub struct Finishing<T, R> {
+    /// The sending side, kept (half-closed) until the reply is in.
+    _out: Outgoing<T>,
+    outcome: ReplyFuture<R>,
+}
+
+// Never pinned through: only the boxed outcome is polled.
+impl<T, R> Unpin for Finishing<T, R> {}
+
+impl<T, R> Future for Finishing<T, R> {
+    type Output = Result<Response<R>, Status>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        self.outcome.as_mut().poll(cx)
+    }
+}
+
+impl<T, R> fmt::Debug for Finishing<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finishing").finish_non_exhaustive()
     }
 }
 

@@ -115,8 +115,16 @@ impl Lowering<'_> {
             Expr::Assign(assign) => {
                 self.expr(&assign.right);
                 match bare_ident(&assign.left).and_then(|name| self.resolve(&name)) {
-                    // Assigned anew: it owes its end again.
-                    Some(id) => self.emit(Event::Owe(id)),
+                    // Assigned anew: the value it held is dropped here, and the new
+                    // one owes its end.
+                    Some(id) => {
+                        let point = Point {
+                            kind: LeakKind::Dropped,
+                            at: assign.span(),
+                        };
+                        self.emit(Event::Drop(id, point));
+                        self.emit(Event::Owe(id));
+                    }
                     None => self.expr(&assign.left),
                 }
             }

@@ -261,6 +261,7 @@ impl<'p> Lowering<'p> {
             self.follow();
         }
         let may_be_a_half = (may_yield_a_half(&init.expr) && !self.comes_from_a_half(&init.expr))
+            || pending_finish(&init.expr)
             || mentions_a_half(&quote::ToTokens::to_token_stream(&local.pat));
         let carries = match &local.pat {
             Pat::Ident(_) | Pat::Type(_) => self.moved_into_container(&init.expr),
@@ -437,4 +438,15 @@ impl<'p> Lowering<'p> {
             other => Lowering::expr_body(&mut *self.program, allowed, owed, other),
         }
     }
+}
+
+/// Whether `init` is `x.finish()`, not awaited: an upload's pending reply, which
+/// holds the call's outcome until it is awaited (a sending half's `finish` returns
+/// a plain token instead: the check's type test tells them apart).
+fn pending_finish(init: &Expr) -> bool {
+    let mut expr = init;
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    matches!(expr, Expr::MethodCall(call) if call.method == "finish")
 }
