@@ -43,7 +43,7 @@ fn block(random: &mut Random, place: &mut Place) -> Vec<Stmt> {
 
 fn statement(random: &mut Random, place: &mut Place) -> Stmt {
     let nesting = place.depth < 3;
-    match random.below(if nesting { 17 } else { 11 }) {
+    match random.below(if nesting { 18 } else { 12 }) {
         0 => Stmt::Finish,
         1 => Stmt::Cancel,
         2 => Stmt::Drop,
@@ -53,13 +53,14 @@ fn statement(random: &mut Random, place: &mut Place) -> Stmt {
         6 => Stmt::Try,
         7 => Stmt::Panic,
         8 | 9 => jump(random, place),
-        10 => Stmt::Read,
-        11 => Stmt::If(nested(random, place), nested(random, place)),
-        12 => Stmt::Match {
+        10 => Stmt::Reopen,
+        11 => Stmt::Lend,
+        12 => Stmt::If(nested(random, place), nested(random, place)),
+        13 => Stmt::Match {
             some: nested(random, place),
             none: nested(random, place),
         },
-        13 => Stmt::IfLetOkSome(nested(random, place), nested(random, place)),
+        14 => Stmt::IfLetOkSome(nested(random, place), nested(random, place)),
         kind => looped(random, place, kind),
     }
 }
@@ -91,8 +92,8 @@ fn looped(random: &mut Random, place: &mut Place, kind: u64) -> Stmt {
     let body = nested(random, place);
     place.loops.pop();
     match kind {
-        14 => Stmt::Loop(label, body),
-        15 => Stmt::WhileLet(label, body),
+        15 => Stmt::Loop(label, body),
+        16 => Stmt::WhileLet(label, body),
         _ => Stmt::For(label, body),
     }
 }

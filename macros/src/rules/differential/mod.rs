@@ -22,6 +22,10 @@ pub(super) enum Stmt {
     Drop,
     /// Reads one message and ignores it (`rx.message().await?;`).
     Read,
+    /// `rx = client.watch(request()).await?;`: a new call in place of the old one.
+    Reopen,
+    /// `drain(&mut rx).await?;`: lent to a helper, whose business its end is.
+    Lend,
     If(Vec<Stmt>, Vec<Stmt>),
     /// `match rx.message().await? { Some(_) => some, None => none }`.
     Match {

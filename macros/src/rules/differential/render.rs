@@ -33,6 +33,8 @@ fn statement(stmt: &Stmt, out: &mut String) {
         Stmt::Cancel => out.push_str("rx.cancel();\n"),
         Stmt::Drop => out.push_str("drop(rx);\n"),
         Stmt::Read => out.push_str("let _message = rx.message().await?;\n"),
+        Stmt::Reopen => out.push_str("rx = client.watch(request()).await?;\n"),
+        Stmt::Lend => out.push_str("drain(&mut rx).await?;\n"),
         Stmt::If(then, otherwise) => two_ways("if flag() ", then, otherwise, out),
         Stmt::IfLetOkSome(then, otherwise) => {
             two_ways(

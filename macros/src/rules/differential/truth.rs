@@ -58,6 +58,14 @@ fn step(stmt: &Stmt, owing: bool, leaked: &mut bool) -> BTreeSet<Outcome> {
         }
         // `?` on a message: an error exit, or a message (the stream goes on).
         Stmt::Read => BTreeSet::from([Outcome::Next(owing), Outcome::Over]),
+        // The new call may fail first (an error exit, the old call dropped with
+        // it); if it opens, the old receiver is dropped there, the new one owes.
+        Stmt::Reopen => {
+            *leaked |= owing;
+            BTreeSet::from([Outcome::Next(true), Outcome::Over])
+        }
+        // Lent to a helper: its end is the helper's; then the helper's `?`.
+        Stmt::Lend => BTreeSet::from([Outcome::Next(false), Outcome::Over]),
         Stmt::If(then, otherwise) | Stmt::IfLetOkSome(then, otherwise) => {
             both(run(then, owing, leaked), run(otherwise, owing, leaked))
         }
