@@ -2,9 +2,11 @@
 //! and of which side? Answered once here, by type, for every check site.
 //!
 //! A check wraps a value (`RuleCheck(value)`, or `RuleCheckRef(&binding)` where
-//! the binding is already made) and calls `tonic_session_kind()`: an inherent
-//! method for each half type, which the compiler prefers to the trait method every
-//! other type falls back to ([`NotAHalfKind`]). The result, [`Half`] or
+//! the binding is already made) and calls `tonic_session_kind()`: for a value, an
+//! inherent method for each half type, which the compiler prefers to the trait
+//! method every other type falls back to ([`NotAHalfKind`]); for a binding, one
+//! trait for the halves ([`HalfKindRef`]), one autoref step before that fallback,
+//! so a binding whose type is unknown meets one candidate. The result, [`Half`] or
 //! [`NotAHalf`], answers `created_here()`: a half through the check's own traits,
 //! one per kind, whose method carries the rule's bound on the half's type where a
 //! rule applies to that kind, anything else inherently. The value passes through
@@ -25,7 +27,8 @@ pub struct RuleCheckRef<'a, T>(pub &'a T);
 
 /// A client half that sends (`Sender`, `Upload`).
 pub struct ClientSending;
-/// A client half that receives.
+/// A client half that receives (or an upload's pending reply, which holds the
+/// call's final status as a receiver does).
 pub struct ClientReceiving;
 /// A server half that sends.
 pub struct ServerSending;
