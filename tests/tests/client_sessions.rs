@@ -244,6 +244,24 @@ async fn cancel_mid_stream_frees_the_server() {
     assert_no_task_outlived(baseline).await;
 }
 
+/// A call opened under tokio's `timeout` is a session too: its receiver (a session
+/// `Receiver`, as the annotation proves) is read to its final status.
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_under_timeout_is_a_session() {
+    let (_server, mut client, _events) = ProbeService::start().await;
+    let within = std::time::Duration::from_secs(5);
+    let mut rx: client::Receiver<Item> = tokio::time::timeout(within, client.numbers(plan(3)))
+        .await
+        .expect("opened in time")
+        .expect("opened");
+    let mut seqs = Vec::new();
+    while let Some(item) = rx.message().await.unwrap() {
+        seqs.push(item.seq);
+    }
+    assert_eq!(seqs, [0, 1, 2]);
+}
+
 /// Rule 1: one channel, cloned clients, 32 tasks with a bidi call each.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_channel_shared_by_32_tasks() {

@@ -8,7 +8,8 @@
 //! - `x.method(arg).await`: if tonic's method returns a streaming response
 //!   (server streaming), a `Receiver`; anything else passes through unchanged. When
 //!   `arg` is a local the body calls `set_timeout` on, the receiver holds that
-//!   deadline to the end of the stream.
+//!   deadline to the end of the stream. The same under tokio's `timeout(d, ..)`
+//!   (or `timeout_at`): `Ok(Ok(receiver))` once the stream opened in time.
 //!
 //! The kind is decided by the compiler from tonic's types (autoref specialization
 //! in the runtime), never guessed from names here. Nested items (`fn`, `impl`) are
@@ -67,6 +68,18 @@ impl Visit<'_> for TimedRequests {
     }
 
     fn visit_item(&mut self, _item: &Item) {}
+}
+
+/// Whether the call is tokio's `timeout(duration, future)` or `timeout_at(deadline,
+/// future)`, however its path is written: its output is classified like the
+/// future's (a streaming response inside becomes a `Receiver`).
+fn is_timeout(call: &syn::ExprCall) -> bool {
+    let Expr::Path(function) = &*call.func else {
+        return false;
+    };
+    let last = function.path.segments.last();
+    call.args.len() == 2
+        && last.is_some_and(|segment| segment.ident == "timeout" || segment.ident == "timeout_at")
 }
 
 /// Whether the call is `x.method(..)` or `x.method(.., configure)`.
@@ -159,6 +172,13 @@ impl VisitMut for CallRewriter {
                     visit_mut::visit_expr_method_call_mut(self, call);
                     let timed = self.timed_argument(call);
                     *expr = Expr::Verbatim(classified(awaited, timed));
+                    return;
+                }
+                if let Expr::Call(call) = &*awaited.base
+                    && is_timeout(call)
+                {
+                    visit_mut::visit_expr_await_mut(self, awaited);
+                    *expr = Expr::Verbatim(classified(awaited, None));
                     return;
                 }
                 visit_mut::visit_expr_await_mut(self, awaited);

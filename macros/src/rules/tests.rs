@@ -281,3 +281,17 @@ fn a_finish_not_awaited_may_be_a_pending_reply_that_leaks() {
         Ok(())";
     assert_eq!(leaks(&client(body)), []);
 }
+
+#[test]
+fn unwrap_and_expect_read_to_the_end_as_the_question_mark_does() {
+    let body = "while let Some(_m) = rx.message().await.unwrap() {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    let body = "loop { match rx.message().await.expect(\"read\") { Some(_) => {}, None => break } }
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    // Without either, the `Err` is the final status, thrown away at the loop's end.
+    let body = "while let Ok(Some(_m)) = rx.message().await {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", End));
+}

@@ -71,6 +71,16 @@ impl<U> Awaited<Result<Response<Streaming<U>>, Status>> {
     }
 }
 
+impl<U> Awaited<Result<Result<Response<Streaming<U>>, Status>, tokio::time::error::Elapsed>> {
+    /// The receiving half of a streaming response opened under tokio's `timeout`.
+    pub fn tonic_session_output(
+        self,
+    ) -> Result<Result<Receiver<U>, Status>, tokio::time::error::Elapsed> {
+        let Awaited(outcome, deadline) = self;
+        outcome.map(|opened| Awaited(opened, deadline).tonic_session_output())
+    }
+}
+
 /// Anything else passes through unchanged.
 pub trait AwaitedOther {
     /// The value itself.

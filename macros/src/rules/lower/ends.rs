@@ -24,10 +24,12 @@ pub(super) struct Read {
     form: Form,
 }
 
-/// `rx.message().await?` or `rx.message().await`.
+/// `rx.message().await?` or `rx.message().await`; `.unwrap()` or `.expect(..)` in
+/// place of `?` (an error status panics there: an error path too).
 fn read_of(expr: &Expr) -> Option<Read> {
     let (form, awaited) = match strip(expr) {
         Expr::Try(tried) => (Form::Option, strip(&tried.expr)),
+        Expr::MethodCall(call) if unwraps(call) => (Form::Option, strip(&call.receiver)),
         other => (Form::Result, other),
     };
     let Expr::Await(awaited) = awaited else {
@@ -41,6 +43,12 @@ fn read_of(expr: &Expr) -> Option<Read> {
     }
     let name = bare_ident(&call.receiver)?;
     Some(Read { name, form })
+}
+
+/// `.unwrap()` or `.expect(message)`.
+fn unwraps(call: &syn::ExprMethodCall) -> bool {
+    (call.method == "unwrap" && call.args.is_empty())
+        || (call.method == "expect" && call.args.len() == 1)
 }
 
 fn strip(expr: &Expr) -> &Expr {
