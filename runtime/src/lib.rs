@@ -119,9 +119,10 @@ pub use tonic_session_macros::service;
 /// `..` stands for the request stream, which the session builds and feeds from its
 /// sending half. The kind comes from tonic's own types (what the generated method
 /// returns), so a call that is not a streaming RPC fails to compile at the call.
-/// Unary calls, and every other call, are left as they are. The call runs on its
-/// own clone of the client (a cheap handle to its channel), so the halves may go to
-/// other tasks.
+/// Unary calls, and every other call, are left as they are. A server-streaming call
+/// awaited under tokio's `timeout(d, ..)` (or `timeout_at`) yields
+/// `Ok(Ok(receiver))` once it opened in time. The call runs on its own clone of the
+/// client (a cheap handle to its channel), so the halves may go to other tasks.
 ///
 /// ```no_run
 /// # mod pb { #[derive(Clone)] pub struct Client; impl Client {
