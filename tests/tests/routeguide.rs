@@ -6,7 +6,7 @@ use tonic::service::Routes;
 use tonic::transport::{Channel, Endpoint};
 use tonic_session_examples::routeguide::RouteGuideService;
 use tonic_session_examples::routeguide::client::{
-    self, Client, get_feature, list_features, note, record_route, route_chat,
+    self, Client, first_feature, get_feature, list_features, note, record_route, route_chat,
 };
 use tonic_session_examples::routeguide::data::{distance, features, inside, point};
 use tonic_session_examples::routeguide::pb::route_guide_client::RouteGuideClient;
@@ -88,6 +88,14 @@ async fn the_session_client_learns_what_the_map_says() {
         .collect();
     assert!(!expected.is_empty() && expected.len() < map.len());
     assert_eq!(listed.iter().collect::<Vec<_>>(), expected);
+    // Read one and stop on purpose: the first of the same list.
+    let first = first_feature(&mut client, area()).await.unwrap();
+    assert_eq!(first.as_ref(), expected.first().copied());
+    let empty = Rectangle {
+        lo: Some(point(0.0, 0.0)),
+        hi: Some(point(0.1, 0.1)),
+    };
+    assert_eq!(first_feature(&mut client, empty).await.unwrap(), None);
 
     let route = route();
     let summary = record_route(&mut client, route.clone()).await.unwrap();

@@ -1,8 +1,10 @@
 //! A RouteGuide client, with `#[tonic_session::client]`: one function per method,
 //! each returning what it learnt, and `run`, which calls the four and prints it.
 
-use tonic::Status;
+use std::time::Duration;
+
 use tonic::transport::Channel;
+use tonic::{Request, Status};
 
 use super::data::point;
 use super::pb::route_guide_client::RouteGuideClient;
@@ -28,10 +30,34 @@ pub async fn list_features(client: &mut Client, area: Rectangle) -> Result<Vec<F
     Ok(found)
 }
 
-/// RecordRoute: sends `route` and returns the server's summary of it.
+/// ListFeatures, for the first feature only: reads one reply and stops on purpose,
+/// cancelling the rest of the stream (`None` if there was none). The call has a
+/// deadline, which holds to the end of the stream.
+#[tonic_session::client]
+pub async fn first_feature(
+    client: &mut Client,
+    area: Rectangle,
+) -> Result<Option<Feature>, Status> {
+    let mut request = Request::new(area);
+    request.set_timeout(Duration::from_secs(5));
+    let mut features = client.list_features(request).await?;
+    match features.message().await? {
+        Some(first) => {
+            // Stopping early is a choice the code states: the rest is not wanted.
+            let _cancelled = features.cancel();
+            Ok(Some(first))
+        }
+        None => Ok(None),
+    }
+}
+
+/// RecordRoute: sends `route` and returns the server's summary of it, within a
+/// deadline set on the call's request.
 #[tonic_session::client]
 pub async fn record_route(client: &mut Client, route: Vec<Point>) -> Result<RouteSummary, Status> {
-    let mut upload = client.record_route(..).await?;
+    let mut upload = client
+        .record_route(.., |request| request.set_timeout(Duration::from_secs(5)))
+        .await?;
     for point in route {
         // A server that ended the call makes this fail with the call's status.
         upload.send(point).await?;
@@ -87,6 +113,9 @@ pub async fn run(channel: Channel) -> Result<(), Status> {
     };
     for feature in list_features(&mut client, area).await? {
         println!("ListFeatures: {:?}", feature.name);
+    }
+    if let Some(first) = first_feature(&mut client, area).await? {
+        println!("ListFeatures, first only: {:?}", first.name);
     }
 
     let route = vec![
