@@ -26,17 +26,22 @@ impl Loopback {
 
     /// Serves `routes`, with or without [`SessionLayer`].
     pub async fn start_with(routes: Routes, session_layer: bool) -> Loopback {
-        Self::serve(routes, session_layer, None).await
+        Self::serve(routes, session_layer.then(SessionLayer::new), None).await
+    }
+
+    /// Serves `routes` behind `layer` (a [`SessionLayer`] with settings).
+    pub async fn start_with_layer(routes: Routes, layer: SessionLayer) -> Loopback {
+        Self::serve(routes, Some(layer), None).await
     }
 
     /// Serves `routes` behind [`SessionLayer`] with HTTP/2 flow-control windows of
     /// `window` bytes per stream and per connection: a client that sends more than
     /// that to a handler that does not read is held back at once.
     pub async fn start_with_window(routes: Routes, window: u32) -> Loopback {
-        Self::serve(routes, true, Some(window)).await
+        Self::serve(routes, Some(SessionLayer::new()), Some(window)).await
     }
 
-    async fn serve(routes: Routes, session_layer: bool, window: Option<u32>) -> Loopback {
+    async fn serve(routes: Routes, layer: Option<SessionLayer>, window: Option<u32>) -> Loopback {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -50,8 +55,8 @@ impl Loopback {
         let builder = Server::builder()
             .initial_stream_window_size(window)
             .initial_connection_window_size(window);
-        let task = if session_layer {
-            let mut builder = builder.layer(SessionLayer::new());
+        let task = if let Some(layer) = layer {
+            let mut builder = builder.layer(layer);
             tokio::spawn(async move {
                 builder
                     .add_routes(routes)

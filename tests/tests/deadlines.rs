@@ -271,3 +271,35 @@ mod silent_server {
         assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
     }
 }
+
+/// A server-side limit given to the layer holds to the end of a stream the client
+/// set no deadline on (tonic's own `Server::timeout` bounds only the headers).
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_layers_limit_holds_to_the_end_of_the_stream() {
+    let (service, mut events) = ProbeService::new();
+    let layer = tonic_session::server::SessionLayer::new().timeout(DEADLINE);
+    let server = Loopback::start_with_layer(service.routes(), layer).await;
+    let mut client = ProbeClient::new(server.channel().await);
+    let endless = Plan {
+        forever: true,
+        ..Plan::default()
+    };
+    let mut rx = client.numbers(endless).await.unwrap();
+    let mut received = 0u64;
+    let reading = async {
+        loop {
+            match rx.message().await {
+                Ok(Some(_)) => received += 1,
+                Ok(None) => panic!("an endless stream ended with OK"),
+                Err(status) => break status,
+            }
+        }
+    };
+    let status = tokio::time::timeout(Duration::from_secs(5), reading)
+        .await
+        .expect("the layer's limit did not end the stream");
+    assert!(received > 0);
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    events.body_dropped("numbers").await;
+}

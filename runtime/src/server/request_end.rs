@@ -9,6 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::uri::PathAndQuery;
@@ -114,13 +115,24 @@ impl RequestEnd {
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SessionLayer {
-    _private: (),
+    timeout: Option<Duration>,
 }
 
 impl SessionLayer {
-    /// The layer; it has no settings.
+    /// The layer, with no limit of its own: each session holds its client's
+    /// deadline, if the client set one.
     pub fn new() -> Self {
         SessionLayer::default()
+    }
+
+    /// A server-side limit for every session: the shorter of `timeout` and the
+    /// client's deadline holds to the end of the call, streams included, which then
+    /// ends with `DEADLINE_EXCEEDED`. tonic's own `Server::builder().timeout(..)`
+    /// bounds only the wait for a call's response headers (a stream it opened runs
+    /// on past it); give the layer the same limit to hold it to the end.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 }
 
@@ -128,7 +140,10 @@ impl<S> Layer<S> for SessionLayer {
     type Service = SessionService<S>;
 
     fn layer(&self, inner: S) -> SessionService<S> {
-        SessionService { inner }
+        SessionService {
+            inner,
+            timeout: self.timeout,
+        }
     }
 }
 
@@ -136,6 +151,7 @@ impl<S> Layer<S> for SessionLayer {
 #[derive(Clone, Debug)]
 pub struct SessionService<S> {
     inner: S,
+    timeout: Option<Duration>,
 }
 
 impl<S, B> Service<http::Request<B>> for SessionService<S>
@@ -156,7 +172,12 @@ where
         let (mut parts, body) = request.into_parts();
         let end = RequestEnd::new(parts.uri.path_and_query().cloned());
         parts.extensions.insert(end.clone());
-        if let Some(timeout) = crate::deadline::grpc_timeout(&parts.headers) {
+        let client = crate::deadline::grpc_timeout(&parts.headers);
+        let shorter = match (client, self.timeout) {
+            (Some(client), Some(server)) => Some(client.min(server)),
+            (client, server) => client.or(server),
+        };
+        if let Some(timeout) = shorter {
             parts
                 .extensions
                 .insert(crate::deadline::RequestDeadline::after(timeout));
