@@ -130,7 +130,6 @@ mod tests {
         let not_a_half: NotAHalf<String> = RuleCheck(String::from("x")).tonic_session_kind();
         assert_eq!(not_a_half.created_here(), "x");
         let by_ref: NotAHalf<&u32> = RuleCheckRef(&3u32).tonic_session_kind();
-        let _: Half<ServerSending, u8, &u8> = Half(&7u8, PhantomData);
         assert_eq!(*by_ref.created_here(), 3);
     }
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use tonic::{Code, Request, Status};
+use tonic_session::client;
 use tonic_session_tests::loopback::Loopback;
 use tonic_session_tests::pb::probe_client::ProbeClient;
 use tonic_session_tests::pb::{Item, Plan};
@@ -11,19 +12,10 @@ use tonic_session_tests::probe::ProbeService;
 
 const DEADLINE: Duration = Duration::from_millis(200);
 
-#[tonic_session::client]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_streaming_past_its_deadline() {
-    let (_server, mut client, mut events) = ProbeService::start().await;
-    let mut request = Request::new(Plan {
-        forever: true,
-        ..Plan::default()
-    });
-    request.set_timeout(DEADLINE);
-    let mut rx = client.numbers(request).await.unwrap();
-    // The endless stream flows until the deadline ends it. Only the server knows
-    // the deadline here (a plain call): it must end the stream, and at the deadline,
-    // not at some later point (5 s is 25 times the deadline).
+/// Reads an endless stream, which must flow, then end with `DEADLINE_EXCEEDED`
+/// within 5 s (25 times the deadline), not at some later point; `otherwise` says
+/// what failed if it does not end.
+async fn ends_at_the_deadline(mut rx: client::Receiver<Item>, otherwise: &str) {
     let mut received = 0u64;
     let reading = async {
         loop {
@@ -36,9 +28,25 @@ async fn server_streaming_past_its_deadline() {
     };
     let status = tokio::time::timeout(Duration::from_secs(5), reading)
         .await
-        .expect("the server did not enforce the deadline");
+        .expect(otherwise);
     assert!(received > 0);
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+}
+
+#[tonic_session::client]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_streaming_past_its_deadline() {
+    let (_server, mut client, mut events) = ProbeService::start().await;
+    let mut request = Request::new(Plan {
+        forever: true,
+        ..Plan::default()
+    });
+    request.set_timeout(DEADLINE);
+    let rx = client.numbers(request).await.unwrap();
+    // The endless stream flows until the deadline ends it. Only the server knows
+    // the deadline here (a plain call): it must end the stream, and at the deadline,
+    // not at some later point (5 s is 25 times the deadline).
+    ends_at_the_deadline(rx, "the server did not enforce the deadline").await;
     events.body_dropped("numbers").await;
 }
 
@@ -285,21 +293,7 @@ async fn the_layers_limit_holds_to_the_end_of_the_stream() {
         forever: true,
         ..Plan::default()
     };
-    let mut rx = client.numbers(endless).await.unwrap();
-    let mut received = 0u64;
-    let reading = async {
-        loop {
-            match rx.message().await {
-                Ok(Some(_)) => received += 1,
-                Ok(None) => panic!("an endless stream ended with OK"),
-                Err(status) => break status,
-            }
-        }
-    };
-    let status = tokio::time::timeout(Duration::from_secs(5), reading)
-        .await
-        .expect("the layer's limit did not end the stream");
-    assert!(received > 0);
-    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    let rx = client.numbers(endless).await.unwrap();
+    ends_at_the_deadline(rx, "the layer's limit did not end the stream").await;
     events.body_dropped("numbers").await;
 }
