@@ -143,4 +143,25 @@ async fn select_with_a_precondition(mut client: Client) -> Result<(), Status> {
     Ok(())
 }
 
+/// `.unwrap()` / `.expect(..)` in place of `?` read to the end (an error status
+/// panics there, an error path); a call opened under tokio's `timeout` is a session.
+#[tonic_session::client]
+async fn unwrapped_and_timed(mut client: Client) -> Result<usize, Status> {
+    let within = std::time::Duration::from_secs(5);
+    let opened = tokio::time::timeout(within, client.hello_server_stream(hello("h"))).await;
+    let mut rx: Receiver<HelloResponse> = opened.expect("in time")?;
+    let mut count = 0;
+    while let Some(_reply) = rx.message().await.unwrap() {
+        count += 1;
+    }
+    let mut again = client.hello_server_stream(hello("i")).await?;
+    loop {
+        match again.message().await.expect("a message or the end") {
+            Some(_) => count += 1,
+            None => break,
+        }
+    }
+    Ok(count)
+}
+
 fn main() {}
