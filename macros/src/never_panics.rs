@@ -5,8 +5,8 @@
 //! points, with tokens swapped, deleted or inserted (receivers, generics, `async`,
 //! attributes, nested impls, odd patterns), plus rule violations whose rejection is
 //! certain. The oracle: no panic, ever; where syn cannot parse the input as the item
-//! the attribute takes, or the input is a certain violation, the output carries a
-//! `compile_error!`. `TONIC_SESSION_FUZZ_CASES` sets the number of cases (default
+//! the attribute takes, or the input is a certain violation, the output carries an
+//! error (a `compile_error!` or a rule error). `TONIC_SESSION_FUZZ_CASES` sets the number of cases (default
 //! 10,000, a few seconds); `TONIC_SESSION_FUZZ_SEED` the seed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -248,10 +248,10 @@ fn expand_checked(
     let Ok(output) = expanded else {
         return Err(format!("case {case}: #[{attr:?}] panicked on: {input}"));
     };
-    let rejected = output.to_string().contains("compile_error");
+    let rejected = crate::errors::rejects(&output.to_string());
     if (must_reject || !attr.parses(input)) && !rejected {
         return Err(format!(
-            "case {case}: #[{attr:?}] accepted without compile_error!: {input}\n=> {output}"
+            "case {case}: #[{attr:?}] accepted without an error: {input}\n=> {output}"
         ));
     }
     Ok(())

@@ -330,6 +330,15 @@
 //! }
 //! ```
 //!
+//! # `handler_shape`
+//! Not a rule one can allow: the signatures `#[tonic_session::service]` serves (see
+//! [`server`](crate::server)). A handler that names a session half must be an
+//! `async fn` taking `&self` (or `self: Arc<Self>`), its request, and its sending half
+//! after the request if it sends, and a sending handler returns
+//! `Result<Finished, Status>`. Each error names what is wrong, points at it, and shows
+//! the shape. Cases: `ui-tests/fail/bad_handler_shapes.rs`,
+//! `fail/handler_without_its_sender.rs`, `fail/mut_self_handler.rs`.
+//!
 //! # What the attributes cannot see, and what backs it at run time
 //! The attributes read one item (a function or an impl) as written; the compiler
 //! decides, by type, whether a binding they check is a half. Where they cannot
@@ -362,3 +371,22 @@
 /// live here, under the rules they enforce.
 #[doc(hidden)]
 pub use crate::single_owner::{a_receiving_half_has_one_owner, a_sending_half_has_one_owner};
+
+/// What the attributes report on the code as written, as rustc names it in the
+/// rule's error ("the trait `session_code_must_not_use_raw_streams` is not
+/// implemented for `raw_streaming_code`"). No values; never used otherwise.
+#[doc(hidden)]
+#[allow(
+    non_camel_case_types,
+    reason = "rustc prints it in a sentence about the rule"
+)]
+pub enum raw_streaming_code {}
+
+/// A handler whose signature `#[tonic_session::service]` cannot serve, as rustc
+/// names it in the `handler_shape` error. No values; never used otherwise.
+#[doc(hidden)]
+#[allow(
+    non_camel_case_types,
+    reason = "rustc prints it in a sentence about the rule"
+)]
+pub enum session_handler {}

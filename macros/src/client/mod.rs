@@ -17,7 +17,8 @@ use crate::errors::Errors;
 use crate::rules::raw_stream;
 use crate::rules::use_sites::{Analysis, Side};
 
-/// Expands the attribute; never fails, errors become `compile_error!`s.
+/// Expands the attribute; never fails: the item is kept, and every error is
+/// reported beside it.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut item = match syn::parse2::<Item>(input.clone()) {
         Ok(item) => item,
@@ -51,11 +52,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return with_error(other.into_token_stream(), err);
         }
     }
-    let tokens = item.into_token_stream();
-    match errors.into_error() {
-        Some(err) => with_error(tokens, err),
-        None => tokens,
-    }
+    errors.after(item.into_token_stream())
 }
 
 /// Checks cleanup on the code as written, then turns its calls into sessions.
@@ -63,9 +60,7 @@ fn rewrite(sig: &syn::Signature, body: &mut syn::Block, allowed: Allowed, errors
     errors.extend(raw_stream::check(sig, body, allowed));
     let analysis = Analysis::of_function(&sig.inputs, body, allowed, Side::Client);
     CallRewriter::for_body(body).visit_block_mut(body);
-    if let Some(err) = analysis.errors.into_error() {
-        errors.push(err);
-    }
+    errors.append(analysis.errors);
 }
 
 fn with_error(tokens: TokenStream, err: syn::Error) -> TokenStream {
@@ -106,7 +101,7 @@ mod tests {
             let _ = expand(TokenStream::new(), prefix);
         }
         let whole = expand(TokenStream::new(), SAMPLE.parse().expect("tokenizes")).to_string();
-        assert!(!whole.contains("compile_error"), "{whole}");
+        assert!(!crate::errors::rejects(&whole), "{whole}");
         // `up` is moved into a task before any return, so it does not leak, but
         // the task's handle is dropped: one detached_half check. `tx` leaks on the
         // `false` arm. So does `rx`: `break 'outer` leaves its `while let` before
@@ -129,7 +124,7 @@ mod tests {
     #[test]
     fn only_functions_and_impls() {
         let out = expand(TokenStream::new(), "struct S;".parse().expect("tokenizes")).to_string();
-        assert!(out.contains("compile_error"));
+        assert!(crate::errors::rejects(&out));
         let out = expand(
             "x".parse().expect("tokenizes"),
             "fn f() {}".parse().expect("tokenizes"),

@@ -5,9 +5,11 @@
 //! `ReceiverStream` wrappers that mpsc plumbing feeds tonic with. In a service impl,
 //! a hand-written response stream type too (see `service`).
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 
 use crate::allow::{Allowed, Rule};
+use crate::errors::RuleError;
+use crate::rules::table::{Diagnostic, RawFound, raw_stream};
 
 /// The `raw_stream` error of a function or method as written, unless allowed: its
 /// first mention (one violation: one function written against raw streams).
@@ -15,51 +17,46 @@ pub(crate) fn check(
     sig: &syn::Signature,
     body: &syn::Block,
     allowed: Allowed,
-) -> Option<syn::Error> {
+) -> Option<RuleError> {
     if allowed.allows(Rule::RawStream) {
         return None;
     }
-    let mut found = Vec::new();
-    mentions(&quote::quote!(#sig #body), &mut found);
-    found.into_iter().next()
+    first_mention(&quote::quote!(#sig #body))
 }
 
-fn mentions(tokens: &TokenStream, errors: &mut Vec<syn::Error>) {
-    for token in tokens.clone() {
-        match token {
-            TokenTree::Ident(ident) => {
-                let help = match ident.to_string().as_str() {
-                    "Streaming" => {
-                        "`tonic::Streaming` is the raw receiving stream. A handler takes \
-                         `Request<Receiver<Req>>`; a client gets a `Receiver` from \
-                         `client.method(req).await` or `client.method(..).await`"
-                    }
-                    "ReceiverStream" | "UnboundedReceiverStream" => {
-                        "an mpsc channel wrapped as a stream is hand-made request or response \
-                         plumbing. Send on the session's `Sender` (a handler's `tx`, or the one \
-                         `client.method(..).await` returns)"
-                    }
-                    _ => continue,
-                };
-                errors.push(error(
-                    ident.span(),
-                    &format!("`{ident}` in session code bypasses the session halves"),
-                    help,
-                ));
-            }
-            TokenTree::Group(group) => mentions(&group.stream(), errors),
-            _ => {}
+fn first_mention(tokens: &TokenStream) -> Option<RuleError> {
+    tokens.clone().into_iter().find_map(|token| match token {
+        TokenTree::Ident(ident) => {
+            let name = ident.to_string();
+            let found = match name.as_str() {
+                "Streaming" => RawFound::Streaming(&name),
+                "ReceiverStream" | "UnboundedReceiverStream" => RawFound::Channel(&name),
+                _ => return None,
+            };
+            Some(error(ident.span(), found))
         }
-    }
+        TokenTree::Group(group) => first_mention(&group.stream()),
+        _ => None,
+    })
 }
 
-/// A `raw_stream` error: the message, then its `help:` line.
-pub(crate) fn error(span: proc_macro2::Span, message: &str, help: &str) -> syn::Error {
-    syn::Error::new(
+/// A `raw_stream` error at `span`, for what was `found` there.
+pub(crate) fn error(span: Span, found: RawFound) -> RuleError {
+    let Diagnostic {
+        message,
+        label,
+        help,
+    } = raw_stream(found);
+    RuleError {
         span,
-        format!(
-            "raw_stream: {message}\n  = help: {help}\n  = note: allow it with a reason: \
-             #[tonic_session::allow(raw_stream, reason = \"..\")]"
-        ),
-    )
+        message,
+        label,
+        notes: vec![
+            help,
+            "or allow it with a reason: `#[tonic_session::allow(raw_stream, reason = \"..\")]`"
+                .to_owned(),
+        ],
+        found: "raw_streaming_code",
+        asks: "session_code_must_not_use_raw_streams",
+    }
 }

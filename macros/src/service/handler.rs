@@ -16,7 +16,8 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, Receiver, ReturnType, Type};
 
-use crate::errors::Errors;
+use crate::errors::{Errors, RuleError};
+use crate::rules::table::{Diagnostic, Shape, handler_shape};
 use crate::service::method_options::{self, MethodOptions};
 use crate::service::naming;
 use crate::types::{boxed_future_output, first_generic, is_named, single_generic};
@@ -66,7 +67,24 @@ pub(crate) enum Classified {
     NotOurs,
     /// A session handler; `errors` holds mistakes that still leave its kind and
     /// types clear (so the trait method can be generated and nothing cascades).
-    Handler(Box<Handler>, Option<syn::Error>),
+    Handler(Box<Handler>, Errors),
+}
+
+/// The `handler_shape` error for `shape`, at `at`.
+fn shape_error(at: &dyn Spanned, shape: Shape) -> RuleError {
+    let Diagnostic {
+        message,
+        label,
+        help,
+    } = handler_shape(shape);
+    RuleError {
+        span: at.span(),
+        message,
+        label,
+        notes: vec![help],
+        found: "session_handler",
+        asks: "a_session_handler_has_a_shape_tonic_can_call",
+    }
 }
 
 /// Whether the signature returns a `Finished` (`Result<Finished, Status>`): a
@@ -76,22 +94,14 @@ fn returns_finished(output: &syn::ReturnType) -> bool {
 }
 
 /// A handler that returns `Finished` but takes no sending half to finish.
-fn missing_sender(sig: &syn::Signature) -> syn::Error {
-    let name = &sig.ident;
-    syn::Error::new_spanned(
-        &sig.inputs,
-        format!(
-            "`{name}` returns `Finished` but takes no sending half: add `tx: Sender<Resp>` \
-             after the request (server streaming: `(&self, req: Request<Req>, tx: Sender<Resp>)`; \
-             bidi: `(&self, req: Request<Receiver<Req>>, tx: Sender<Resp>)`)"
-        ),
-    )
+fn missing_sender(sig: &syn::Signature) -> RuleError {
+    shape_error(&sig.ident, Shape::MissingSender(&sig.ident.to_string()))
 }
 
 /// Classifies `method`. `desugared`: `#[async_trait]` already ran on this impl, so
 /// handlers are `fn name<'life0, 'async_trait>(..) -> Pin<Box<dyn Future ..>>`.
 /// `Err` when it names a session half but fits no RPC kind.
-pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Classified> {
+pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> Result<Classified, RuleError> {
     let sig = &method.sig;
     let typed: Vec<&Type> = sig
         .inputs
@@ -117,23 +127,14 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
             if single_generic(sender, "Sender").is_some()
                 && receiving_request(request).is_some() =>
         {
-            swapped = Some(syn::Error::new_spanned(
-                &sig.inputs,
-                "a bidi handler takes its request first and its sending half second: \
-                 `(&self, req: Request<Receiver<Req>>, tx: Sender<Resp>)`",
-            ));
+            swapped = Some(shape_error(sender, Shape::SenderFirst));
             let response = single_generic(sender, "Sender").cloned();
             let message = receiving_request(request).cloned();
             (Kind::Bidi, None, message, response)
         }
         [request, sender] => {
-            let response = single_generic(sender, "Sender").ok_or_else(|| {
-                syn::Error::new_spanned(
-                    sender,
-                    "the second argument of a session handler is its sending half, \
-                     `Sender<Resp>` (tonic_session::server::Sender)",
-                )
-            })?;
+            let response = single_generic(sender, "Sender")
+                .ok_or_else(|| shape_error(sender, Shape::SecondNotSender))?;
             match receiving_request(request) {
                 Some(message) => (
                     Kind::Bidi,
@@ -148,44 +149,28 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
                     Some(response.clone()),
                 ),
                 None => {
-                    return Err(syn::Error::new_spanned(
-                        request,
-                        "the first argument of a streaming handler is its request: \
-                         `Request<Req>` (server streaming) or `Request<Receiver<Req>>` (bidi)",
-                    ));
+                    return Err(shape_error(request, Shape::FirstNotRequest));
                 }
             }
         }
         [request] => match receiving_request(request) {
             Some(message) => (Kind::ClientStreaming, None, Some(message.clone()), None),
             None => {
-                return Err(syn::Error::new_spanned(
-                    request,
-                    "a server-streaming handler takes the request and its sending half: \
-                     `(&self, req: Request<Req>, tx: Sender<Resp>)`",
-                ));
+                return Err(shape_error(request, Shape::SenderAlone));
             }
         },
         _ => {
-            return Err(syn::Error::new_spanned(
-                &sig.inputs,
-                "a session handler takes `(req: Request<Req>, tx: Sender<Resp>)` (server streaming), \
-                 `(req: Request<Receiver<Req>>)` (client streaming) or \
-                 `(req: Request<Receiver<Req>>, tx: Sender<Resp>)` (bidi)",
-            ));
+            return Err(shape_error(&sig.inputs, Shape::Arity));
         }
     };
     let (kind, request, request_message, response_message) = kind;
 
     let mut errors = Errors::default();
     if let Some(swapped) = swapped {
-        errors.push(swapped);
+        errors.push_rule(swapped);
     }
     if sig.asyncness.is_none() && !desugared {
-        errors.push(syn::Error::new(
-            sig.fn_token.span,
-            "a session handler must be an `async fn`",
-        ));
+        errors.push_rule(shape_error(&sig.fn_token, Shape::NotAsync));
     }
     let foreign_generics = sig.generics.params.iter().any(|param| match param {
         syn::GenericParam::Lifetime(lifetime) => {
@@ -194,16 +179,10 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         _ => true,
     });
     if foreign_generics || (sig.generics.where_clause.is_some() && !desugared) {
-        errors.push(syn::Error::new_spanned(
-            &sig.generics,
-            "a session handler cannot have generic parameters: tonic's trait methods have none",
-        ));
+        errors.push_rule(shape_error(&sig.generics, Shape::Generic));
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(syn::Error::new(
-            variadic.span(),
-            "a session handler cannot be variadic",
-        ));
+        errors.push_rule(shape_error(variadic, Shape::Variadic));
     }
     let output = match &sig.output {
         ReturnType::Default => None,
@@ -214,16 +193,12 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         && let Some(wrong) = not_finished(output.as_ref())
     {
         let at = wrong.map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream);
-        errors.push(syn::Error::new_spanned(
-            at,
-            "a handler with a sending half returns `Result<Finished, Status>`: the `Finished` \
-             from `tx.finish()` proves the stream ended cleanly, so every `Ok` path must finish it",
-        ));
+        errors.push_rule(shape_error(&at, Shape::NotFinished));
     }
     let (receiver, self_arg) = match self_arg(method) {
         Ok(found) => found,
         Err(err) => {
-            errors.push(err);
+            errors.push_rule(err);
             (syn::parse_quote!(&self), SelfArg::Ref)
         }
     };
@@ -259,7 +234,7 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> syn::Result<Clas
         output,
         span: sig.span(),
     };
-    Ok(Classified::Handler(Box::new(handler), errors.into_error()))
+    Ok(Classified::Handler(Box::new(handler), errors))
 }
 
 /// When a sending handler's result is visibly not `Result<Finished, _>`, the part
@@ -282,22 +257,11 @@ fn receiving_request(ty: &Type) -> Option<&Type> {
     single_generic(single_generic(ty, "Request")?, "Receiver")
 }
 
-fn self_arg(method: &ImplItemFn) -> syn::Result<(Receiver, SelfArg)> {
+fn self_arg(method: &ImplItemFn) -> Result<(Receiver, SelfArg), RuleError> {
     let Some(receiver) = method.sig.receiver() else {
-        return Err(syn::Error::new(
-            method.sig.ident.span(),
-            "a session handler takes `&self` (or `self: Arc<Self>` with tonic-build's `use_arc_self(true)`)",
-        ));
+        return Err(shape_error(&method.sig.ident, Shape::NoReceiver));
     };
-    let wrong = |what: &str| {
-        Err(syn::Error::new_spanned(
-            receiver,
-            format!(
-                "a session handler cannot take `{what}`: tonic calls handlers through `&self` \
-                 (or `self: Arc<Self>` with tonic-build's `use_arc_self(true)`)"
-            ),
-        ))
-    };
+    let wrong = |what: &str| Err(shape_error(receiver, Shape::Receiver(what)));
     if receiver.colon_token.is_none() {
         return match (&receiver.reference, &receiver.mutability) {
             (Some(_), None) => Ok((receiver.clone(), SelfArg::Ref)),

@@ -17,12 +17,14 @@ use syn::{Attribute, ImplItem, ItemImpl};
 use crate::allow::{self, Allowed, Rule};
 use crate::errors::Errors;
 use crate::rules::raw_stream;
+use crate::rules::table::RawFound;
 use crate::rules::use_sites::{Analysis, Side};
 use expand::{Body, Form};
 use handler::{Classified, Handler, Kind, SelfArg};
 use naming::Generated;
 
-/// Expands the attribute; never fails, errors become `compile_error!`s.
+/// Expands the attribute; never fails: the item is kept, and every error is
+/// reported beside it.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let item = match syn::parse2::<ItemImpl>(input.clone()) {
         Ok(item) => item,
@@ -45,10 +47,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Err(err) => return with_errors(item.into_token_stream(), err),
     }
     let (tokens, errors) = rewrite(item);
-    match errors {
-        Some(err) => with_errors(tokens, err),
-        None => tokens,
-    }
+    errors.after(tokens)
 }
 
 fn with_errors(tokens: TokenStream, err: syn::Error) -> TokenStream {
@@ -89,7 +88,7 @@ fn desugared(item: &ItemImpl) -> bool {
 
 /// Rewrites the impl; returns the tokens and the errors of handlers it could not
 /// rewrite (those stay as written).
-fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
+fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
     let mut errors = Errors::default();
 
     let mut handlers: Vec<(Handler, Vec<Attribute>, Body)> = Vec::new();
@@ -154,13 +153,11 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
                 kept.push(ImplItem::Fn(method));
             }
             Ok(Classified::Handler(handler, mistakes)) => {
-                let body = match mistakes {
-                    Some(err) => {
-                        errors.push(err);
-                        Body::Placeholder
-                    }
-                    None => Body::Call,
+                let body = match mistakes.is_empty() {
+                    true => Body::Call,
+                    false => Body::Placeholder,
                 };
+                errors.append(mistakes);
                 inherent.push(expand::inner_method(
                     &method,
                     &names,
@@ -171,7 +168,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
             // Its trait method cannot be written: leave it out (one "missing item"
             // error at most) and keep its body in the inherent impl for the IDE.
             Err(err) => {
-                errors.push(err);
+                errors.push_rule(err);
                 inherent.push(expand::inner_method(&method, &names, true));
             }
         }
@@ -189,24 +186,20 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         let Some((handler, _, _)) = clash else {
             return true;
         };
-        errors.push(syn::Error::new(
+        let (name, handler) = (ty.ident.to_string(), handler.name.to_string());
+        errors.push_rule(raw_stream::error(
             ty.ident.span(),
-            format!(
-                "raw_stream: #[tonic_session::service] generates `type {}` for the session handler \
-                 `{}`; remove this one",
-                ty.ident, handler.name
-            ),
+            RawFound::ClashingStreamType(&name, &handler),
         ));
         stream_types.retain(|name| *name != ty.ident);
         false
     });
     // Any other hand-written response stream belongs to a raw handler.
     for name in stream_types {
-        errors.push(raw_stream::error(
+        let written = name.to_string();
+        errors.push_rule(raw_stream::error(
             name.span(),
-            &format!("`type {name}` is a hand-written response stream in a session service"),
-            "write the handler with a sending half, `tx: Sender<Resp>`, returning \
-             `Result<Finished, Status>`; the attribute generates this type",
+            RawFound::StreamType(&written),
         ));
     }
 
@@ -279,7 +272,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Option<syn::Error>) {
         }
         #inherent_impl
     };
-    (tokens, errors.into_error())
+    (tokens, errors)
 }
 
 /// The rules on a method as written: raw streams in it (unless it is the raw handler
@@ -303,9 +296,7 @@ fn check_rules(
     }
     let analysis =
         Analysis::of_function(&method.sig.inputs, &mut method.block, allowed, Side::Server);
-    if let Some(err) = analysis.errors.into_error() {
-        errors.push(err);
-    }
+    errors.append(analysis.errors);
 }
 
 /// The `#[cfg(..)]` attributes of an item, to copy onto what
@@ -337,7 +328,7 @@ mod tests {
     #[test]
     fn a_good_impl_expands_without_errors() {
         let out = expands(GOOD);
-        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!crate::errors::rejects(&out), "{out}");
         for generated in [
             "type WatchStream",
             "type ChatStream",
@@ -386,7 +377,7 @@ mod tests {
         for input in bad {
             let out = expands(input);
             assert!(
-                out.contains("compile_error"),
+                crate::errors::rejects(&out),
                 "no error for `{input}`: {out}"
             );
         }
@@ -399,7 +390,7 @@ mod tests {
         for end in 0..tokens.len() {
             let prefix: TokenStream = tokens[..end].iter().cloned().collect();
             let out = expand(TokenStream::new(), prefix).to_string();
-            assert!(out.contains("compile_error"), "no error for prefix {end}");
+            assert!(crate::errors::rejects(&out), "no error for prefix {end}");
         }
     }
 
