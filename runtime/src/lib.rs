@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod already_a_session;
 pub mod client;
 mod deadline;
 mod inline_stage;
@@ -123,6 +124,16 @@ pub use tonic_session_macros::service;
 /// awaited under tokio's `timeout(d, ..)` (or `timeout_at`) yields
 /// `Ok(Ok(receiver))` once it opened in time. The call runs on its own clone of the
 /// client (a cheap handle to its channel), so the halves may go to other tasks.
+///
+/// One rule for every kind: **inside the attribute, a streaming response is the
+/// session's half**; the request stream is the session's where the call says `..`.
+/// A request stream you build yourself (`client.chat(outbound)`) is yours and goes
+/// to tonic as it is (rule `raw_stream` refuses the mpsc wrappers `ReceiverStream`
+/// and `UnboundedReceiverStream`, which are hand-made plumbing a sending half
+/// replaces); the bidi response is still a [`client::Receiver`]. Code ported from
+/// plain tonic that calls `.into_inner()` on it gets an error saying so, with the
+/// fix. To keep a call entirely plain tonic, make it in a function without the
+/// attribute.
 ///
 /// ```no_run
 /// # mod pb { #[derive(Clone)] pub struct Client; impl Client {

@@ -372,6 +372,11 @@
 #[doc(hidden)]
 pub use crate::single_owner::{a_receiving_half_has_one_owner, a_sending_half_has_one_owner};
 
+/// The bound that refuses `into_inner` on a client half (code ported from plain
+/// tonic): rustc names it in the error.
+#[doc(hidden)]
+pub use crate::already_a_session::a_streaming_call_in_session_code_gives_its_half;
+
 /// What the attributes report on the code as written, as rustc names it in the
 /// rule's error ("the trait `session_code_must_not_use_raw_streams` is not
 /// implemented for `raw_streaming_code`"). No values; never used otherwise.
