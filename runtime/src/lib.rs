@@ -40,6 +40,7 @@ pub mod rules;
 mod send_error;
 pub mod server;
 mod single_owner;
+mod too_large;
 mod waker_id;
 
 #[cfg(test)]

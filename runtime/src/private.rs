@@ -15,7 +15,12 @@ pub const INLINE_BATCH: usize = crate::inline_stage::INLINE_BATCH;
 /// `request` as `SessionLayer` hands it on (for the runtime's own tests, which call
 /// the handler entry points without a server).
 pub fn as_layered<R>(mut request: tonic::Request<R>) -> tonic::Request<R> {
-    let record = crate::server::request_end::RequestEnd::new(None);
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/grpc"),
+    );
+    let record = crate::server::request_end::RequestEnd::new(None, &headers);
     request.extensions_mut().insert(record);
     request
 }

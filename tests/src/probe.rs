@@ -1,6 +1,7 @@
 //! The probe service: session handlers that follow a script and report what they saw.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
@@ -33,12 +34,14 @@ pub enum Event {
 pub struct ProbeService {
     events: mpsc::UnboundedSender<Event>,
     release: Arc<Notify>,
+    sent: Arc<AtomicU32>,
 }
 
 /// The receiving end of a probe's reports, and the switch that releases held calls.
 pub struct Events {
     events: mpsc::UnboundedReceiver<Event>,
     release: Arc<Notify>,
+    sent: Arc<AtomicU32>,
 }
 
 impl ProbeService {
@@ -46,15 +49,18 @@ impl ProbeService {
     pub fn new() -> (ProbeService, Events) {
         let (events, rx) = mpsc::unbounded_channel();
         let release = Arc::new(Notify::new());
+        let sent = Arc::new(AtomicU32::new(0));
         let service = ProbeService {
             events,
             release: Arc::clone(&release),
+            sent: Arc::clone(&sent),
         };
         (
             service,
             Events {
                 events: rx,
                 release,
+                sent,
             },
         )
     }
@@ -92,6 +98,12 @@ impl Events {
     /// The events reported so far, without waiting for more.
     pub fn drain(&mut self) -> Vec<Event> {
         std::iter::from_fn(|| self.events.try_recv().ok()).collect()
+    }
+
+    /// How many messages `numbers` handlers have sent (a send that returned `Ok`),
+    /// all calls together.
+    pub fn sent(&self) -> u32 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// Lets one held call (`Plan::hold`) go on to its first message.
@@ -177,7 +189,7 @@ pub fn assert_planned_failure(status: &Status, after: u32) {
 }
 
 /// Sends what `plan` says; returns how many messages went out.
-async fn follow(plan: &Plan, tx: &mut Sender<Item>) -> Result<u32, Status> {
+async fn follow(plan: &Plan, tx: &mut Sender<Item>, sent: &AtomicU32) -> Result<u32, Status> {
     let mut seq = 0;
     while plan.forever || seq < plan.count {
         if plan.fail_after == Some(seq) {
@@ -187,6 +199,7 @@ async fn follow(plan: &Plan, tx: &mut Sender<Item>) -> Result<u32, Status> {
             panic!("planned panic after {seq} messages");
         }
         tx.send(Item { seq }).await?;
+        sent.fetch_add(1, Ordering::Relaxed);
         seq += 1;
     }
     Ok(seq)
@@ -215,7 +228,7 @@ impl Probe for ProbeService {
             self.release.notified().await;
         }
         if !plan.from_spawned_task {
-            let sent = follow(&plan, &mut tx).await?;
+            let sent = follow(&plan, &mut tx, &self.sent).await?;
             if plan.trailers {
                 let mut trailers = MetadataMap::new();
                 trailers.insert("x-sent", sent.to_string().parse().expect("digits"));
@@ -225,7 +238,7 @@ impl Probe for ProbeService {
         }
         let this = self.clone();
         let task = tokio::spawn(async move {
-            let sent = follow(&plan, &mut tx).await;
+            let sent = follow(&plan, &mut tx, &this.sent).await;
             this.report(Event::SpawnedSenderEnded(sent.clone()));
             sent.map(|_| tx.finish())
         });

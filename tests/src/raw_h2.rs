@@ -14,6 +14,7 @@ use prost::Message;
 pub struct RawConnection {
     h2: SendRequest<Bytes>,
     addr: SocketAddr,
+    driver: tokio::task::JoinHandle<()>,
 }
 
 /// One call on a [`RawConnection`]: its request body, and its response once it comes.
@@ -37,22 +38,40 @@ impl RawConnection {
     pub async fn connect(addr: SocketAddr) -> RawConnection {
         let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let (h2, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
-        tokio::spawn(async move {
+        let driver = tokio::spawn(async move {
             // The connection's end (the server went away, the test is over) is the
             // calls' business, each of which sees it.
             let _ = connection.await;
         });
-        RawConnection { h2, addr }
+        RawConnection { h2, addr, driver }
+    }
+
+    /// Drops the TCP connection under its open streams: no RST_STREAM, no GOAWAY,
+    /// the way a client process dies or a network path goes away.
+    pub async fn cut(self) {
+        self.driver.abort();
+        let _ = self.driver.await;
     }
 
     /// Opens a call of `path` (`/package.Service/Method`) with gRPC's headers and no
     /// END_STREAM.
     pub async fn call(&mut self, path: &str) -> RawCall {
-        let request = http::Request::post(format!("http://{}{path}", self.addr))
+        self.call_with(path, &[]).await
+    }
+
+    /// Opens a call like [`call`](Self::call), with `headers` set over gRPC's own
+    /// (a wrong `content-type`, a `grpc-encoding`).
+    pub async fn call_with(&mut self, path: &str, headers: &[(&str, &str)]) -> RawCall {
+        let mut request = http::Request::post(format!("http://{}{path}", self.addr))
             .header("content-type", "application/grpc")
             .header("te", "trailers")
             .body(())
             .expect("a valid request");
+        for (name, value) in headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+            let value = http::HeaderValue::from_str(value).expect("a header value");
+            request.headers_mut().insert(name, value);
+        }
         let mut h2 = self.h2.clone().ready().await.expect("connection ready");
         let (response, body) = h2.send_request(request, false).expect("send headers");
         RawCall { body, response }
@@ -77,6 +96,24 @@ impl RawCall {
             .expect("send a DATA frame");
     }
 
+    /// Sends `bytes` as one DATA frame, as they are (any framing, or none).
+    pub fn send_bytes(&mut self, bytes: Bytes, end_stream: bool) {
+        self.body
+            .send_data(bytes, end_stream)
+            .expect("send a DATA frame");
+    }
+
+    /// Sends `bytes` as one DATA frame unless the server already ended the stream
+    /// (a call it refuses may be answered before its body goes out).
+    pub fn send_bytes_unless_answered(&mut self, bytes: Bytes, end_stream: bool) {
+        let _answered = self.body.send_data(bytes, end_stream);
+    }
+
+    /// Ends the request with a trailing HEADERS frame (END_STREAM).
+    pub fn send_trailers(&mut self, trailers: HeaderMap) {
+        self.body.send_trailers(trailers).expect("send trailers");
+    }
+
     /// Sends an empty DATA frame with END_STREAM: a clean half-close.
     pub fn half_close(&mut self) {
         self.body
@@ -87,6 +124,13 @@ impl RawCall {
     /// Resets the stream with `reason` (RST_STREAM).
     pub fn reset(&mut self, reason: Reason) {
         self.body.send_reset(reason);
+    }
+
+    /// The response's HTTP status and gRPC status, if it came as headers alone
+    /// (a trailers-only answer, or a plain HTTP error), without reading its body.
+    pub async fn head(self) -> Result<(http::StatusCode, Option<String>), RawOutcome> {
+        let response = self.response.await.map_err(|err| reset_of(&err))?;
+        Ok((response.status(), status_of(response.headers())))
     }
 
     /// Reads the response to its end: the status, or the reset that ended it.

@@ -196,7 +196,9 @@ impl<U> Receiver<U> {
                     self.state = State::Open(stream);
                 }
                 Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
-                    let status = self.past_deadline().unwrap_or(status);
+                    let status = self
+                        .past_deadline()
+                        .unwrap_or_else(|| crate::too_large::with_grpc_code(status));
                     self.end(Err(status));
                 }
                 Step::Item(Some(Ok(message))) => return Ok(Some(message)),

@@ -32,6 +32,9 @@ pub(crate) struct RequestEnd(Arc<Record>);
 struct Record {
     end: AtomicU8,
     path: Option<PathAndQuery>,
+    /// The request's `content-type` when it is not gRPC's (`application/grpc`,
+    /// `application/grpc+proto`, ...): such a call is refused before its handler runs.
+    not_grpc: Option<Box<str>>,
 }
 
 /// What the wire said about the end of a request body.
@@ -51,7 +54,21 @@ impl RequestEnd {
     /// served without the layer: every session handler needs it (a client's
     /// deadline, an aborted upload told from a complete one), so a server built
     /// without it fails at the first call of any kind, not only on uploads.
+    ///
+    /// A request whose `content-type` is not gRPC's is refused here too, with
+    /// `INVALID_ARGUMENT` as grpc-go's server answers it, so a session handler never
+    /// runs on a body it cannot trust to be gRPC framing.
     pub(crate) fn of<R>(request: &tonic::Request<R>) -> Result<&RequestEnd, tonic::Status> {
+        let end = RequestEnd::recorded(request)?;
+        match &end.0.not_grpc {
+            None => Ok(end),
+            Some(content_type) => Err(tonic::Status::invalid_argument(format!(
+                "invalid gRPC request content-type {content_type:?}"
+            ))),
+        }
+    }
+
+    fn recorded<R>(request: &tonic::Request<R>) -> Result<&RequestEnd, tonic::Status> {
         request.extensions().get::<RequestEnd>().ok_or_else(|| {
             tonic::Status::internal(
                 "tonic-session: this server lacks SessionLayer, without which a client's deadline \
@@ -61,10 +78,20 @@ impl RequestEnd {
         })
     }
 
-    pub(crate) fn new(path: Option<PathAndQuery>) -> Self {
+    pub(crate) fn new(path: Option<PathAndQuery>, headers: &http::HeaderMap) -> Self {
+        let content_type = headers.get(http::header::CONTENT_TYPE);
+        let grpc = content_type
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(is_grpc_content_type);
+        let not_grpc = (!grpc).then(|| {
+            content_type
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into())
+                .unwrap_or_default()
+        });
         RequestEnd(Arc::new(Record {
             end: AtomicU8::new(OPEN),
             path,
+            not_grpc,
         }))
     }
 
@@ -92,6 +119,17 @@ impl RequestEnd {
             _ => EndSeen::Open,
         }
     }
+}
+
+/// Whether `value` is a gRPC content type: `application/grpc`, alone or followed by
+/// `+` and a codec (`application/grpc+proto`) or `;` and parameters; or grpc-web's
+/// (`application/grpc-web...`), which tonic-web's layer translates, whichever side
+/// of this layer it sits.
+fn is_grpc_content_type(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("application/grpc") else {
+        return false;
+    };
+    rest.is_empty() || rest.starts_with(['+', ';']) || rest.starts_with("-web")
 }
 
 /// A tower layer that session services need: it records, for every request, whether
@@ -170,7 +208,7 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let (mut parts, body) = request.into_parts();
-        let end = RequestEnd::new(parts.uri.path_and_query().cloned());
+        let end = RequestEnd::new(parts.uri.path_and_query().cloned(), &parts.headers);
         parts.extensions.insert(end.clone());
         let client = crate::deadline::grpc_timeout(&parts.headers);
         let shorter = match (client, self.timeout) {
@@ -227,5 +265,25 @@ impl<B: Body + Unpin> Body for RecordingBody<B> {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_grpc_content_type;
+
+    #[test]
+    fn grpc_content_types_and_others() {
+        for grpc in [
+            "application/grpc",
+            "application/grpc+proto",
+            "application/grpc;charset=utf-8",
+            "application/grpc-web+proto",
+        ] {
+            assert!(is_grpc_content_type(grpc), "{grpc}");
+        }
+        for other in ["text/plain", "application/grpcx", "application/json", ""] {
+            assert!(!is_grpc_content_type(other), "{other}");
+        }
     }
 }
