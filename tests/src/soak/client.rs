@@ -9,7 +9,7 @@ use tonic::{Code, Request, Status};
 use tonic_session::client;
 
 use super::plan::{Fault, Kind, Plan};
-use super::proxy::Proxy;
+use super::proxy::{Cut, Proxy};
 use crate::soak_pb::soak_client::SoakClient;
 use crate::soak_pb::{Item, Order};
 
@@ -99,9 +99,9 @@ fn decorate<T>(request: &mut Request<T>, plan: Plan) {
     }
 }
 
-fn cut(proxy: Option<&Proxy>) {
+fn cut(proxy: Option<&Proxy>, how: Cut) {
     if let Some(proxy) = proxy {
-        proxy.cut();
+        proxy.cut(how);
     }
 }
 
@@ -131,7 +131,7 @@ async fn download(plan: Plan, mut client: SoakClient<Channel>, proxy: Option<&Pr
                     return seen.left();
                 }
                 // Then read on: what was in flight may still come, then an error.
-                Fault::ConnectionDropped { .. } => cut(proxy),
+                Fault::ConnectionCut { how, .. } => cut(proxy, how),
                 _ => {}
             }
         }
@@ -167,7 +167,7 @@ async fn upload(plan: Plan, client: SoakClient<Channel>, proxy: Option<&Proxy>) 
                     drop(upload);
                     return seen.left();
                 }
-                Fault::ConnectionDropped { .. } => cut(proxy),
+                Fault::ConnectionCut { how, .. } => cut(proxy, how),
                 _ => {}
             }
         }
@@ -215,7 +215,7 @@ async fn chat(plan: Plan, client: SoakClient<Channel>, proxy: Option<&Proxy>) ->
                     drop(tx);
                     return seen.ended(rx.finish().await);
                 }
-                Fault::ConnectionDropped { .. } => cut(proxy),
+                Fault::ConnectionCut { how, .. } => cut(proxy, how),
                 _ => {}
             }
         }

@@ -266,7 +266,7 @@ async fn run_batch(
         let addr = server.addr;
         sessions.spawn(async move {
             let played = tokio::time::timeout(SESSION_LIMIT, async move {
-                if let Fault::ConnectionDropped { .. } = plan.fault {
+                if let Fault::ConnectionCut { .. } = plan.fault {
                     // A connection of its own, through a hop that can be cut.
                     let proxy = Proxy::start(addr).await.expect("proxy");
                     let channel = connect(proxy.addr).await;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub use super::proxy::Cut;
 use super::rng::Rng;
 
 /// The three streaming kinds.
@@ -26,8 +27,8 @@ pub enum Fault {
     ClientDropsCall { after: u32 },
     /// The client drops its sending half unfinished after `after` messages.
     ClientDropsSender { after: u32 },
-    /// The client's TCP connection is dropped after `after` messages.
-    ConnectionDropped { after: u32 },
+    /// The client's TCP connection breaks, as `how` says, after `after` messages.
+    ConnectionCut { after: u32, how: Cut },
     /// The handler stalls at message `at`; the deadline expires.
     DeadlineExpires { at: u32 },
     /// The handler returns an error at message `at`.
@@ -39,12 +40,15 @@ pub enum Fault {
 }
 
 /// Every fault's name, in the order of the summary.
-pub const FAULT_NAMES: [&str; 9] = [
+pub const FAULT_NAMES: [&str; 12] = [
     "none",
     "client_cancels",
     "client_drops_call",
     "client_drops_sender",
-    "connection_dropped",
+    "connection_closed",
+    "connection_reset",
+    "connection_cut_mid_frame",
+    "connection_half_open",
     "deadline_expires",
     "handler_errors",
     "handler_panics",
@@ -63,11 +67,16 @@ impl Fault {
             Fault::ClientCancels { .. } => 1,
             Fault::ClientDropsCall { .. } => 2,
             Fault::ClientDropsSender { .. } => 3,
-            Fault::ConnectionDropped { .. } => 4,
-            Fault::DeadlineExpires { .. } => 5,
-            Fault::HandlerErrors { .. } => 6,
-            Fault::HandlerPanics { .. } => 7,
-            Fault::HandlerDropsSender { .. } => 8,
+            Fault::ConnectionCut { how, .. } => match how {
+                Cut::Fin => 4,
+                Cut::Reset => 5,
+                Cut::MidFrame => 6,
+                Cut::HalfOpen => 7,
+            },
+            Fault::DeadlineExpires { .. } => 8,
+            Fault::HandlerErrors { .. } => 9,
+            Fault::HandlerPanics { .. } => 10,
+            Fault::HandlerDropsSender { .. } => 11,
         }
     }
 
@@ -78,7 +87,7 @@ impl Fault {
             Fault::ClientCancels { .. }
                 | Fault::ClientDropsCall { .. }
                 | Fault::ClientDropsSender { .. }
-                | Fault::ConnectionDropped { .. }
+                | Fault::ConnectionCut { .. }
         )
     }
 
@@ -88,7 +97,7 @@ impl Fault {
             Fault::ClientCancels { after }
             | Fault::ClientDropsCall { after }
             | Fault::ClientDropsSender { after }
-            | Fault::ConnectionDropped { after } => Some(after),
+            | Fault::ConnectionCut { after, .. } => Some(after),
             _ => None,
         }
     }
@@ -141,15 +150,19 @@ impl Plan {
             // handler; the handler's fault is anywhere before the last message.
             let after = rng.between(1, count - 1);
             let at = rng.below(count);
-            let fault = match rng.below(9) {
+            let cut = |how| Fault::ConnectionCut { after, how };
+            let fault = match rng.below(12) {
                 0 => Fault::None,
                 1 => Fault::ClientCancels { after },
                 2 => Fault::ClientDropsCall { after },
                 3 => Fault::ClientDropsSender { after },
-                4 => Fault::ConnectionDropped { after },
-                5 => Fault::DeadlineExpires { at },
-                6 => Fault::HandlerErrors { at },
-                7 => Fault::HandlerPanics { at },
+                4 => cut(Cut::Fin),
+                5 => cut(Cut::Reset),
+                6 => cut(Cut::MidFrame),
+                7 => cut(Cut::HalfOpen),
+                8 => Fault::DeadlineExpires { at },
+                9 => Fault::HandlerErrors { at },
+                10 => Fault::HandlerPanics { at },
                 _ => Fault::HandlerDropsSender { at },
             };
             if fault.applies_to(kind) {

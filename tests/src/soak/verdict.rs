@@ -59,7 +59,7 @@ fn check_client(plan: &Plan, seen: &Seen) -> Result<(), String> {
             (Kind::Chat, End::Failed { .. }) => received_exactly(after),
             (_, end) => Err(format!("a dropped sending half ended as {end:?}")),
         },
-        Fault::ConnectionDropped { after } => {
+        Fault::ConnectionCut { after, .. } => {
             if !matches!(seen.end, End::Failed { .. }) {
                 return Err("a dropped connection did not end the call with an error".into());
             }
@@ -183,6 +183,7 @@ fn check_server(plan: &Plan, seen: &Seen, served: Option<&Served>) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::soak::plan::Cut;
 
     fn plan(kind: Kind, fault: Fault) -> Plan {
         Plan {
@@ -223,7 +224,13 @@ mod tests {
             .is_ok()
         );
 
-        let cut = plan(Kind::Download, Fault::ConnectionDropped { after: 3 });
+        let cut = plan(
+            Kind::Download,
+            Fault::ConnectionCut {
+                after: 3,
+                how: Cut::Fin,
+            },
+        );
         let dropped = Some(&Served::Dropped);
         assert!(
             check(&cut, &seen(3, End::Ok), dropped).is_err(),
