@@ -40,8 +40,8 @@ pub mod rules;
 mod send_error;
 pub mod server;
 mod single_owner;
-mod too_large;
 mod waker_id;
+mod wire_status;
 
 #[cfg(test)]
 mod counting_task;

@@ -4,6 +4,7 @@
 pub mod loopback;
 pub mod node_peer;
 pub mod probe;
+pub mod process;
 pub mod python_peer;
 pub mod raw_h2;
 pub mod soak;

@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use tonic::service::Routes;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Endpoint, Server};
-use tonic_session::server::SessionLayer;
+use tonic_session::server::{Drain, SessionLayer};
 
 /// A running server; dropping it shuts the server down.
 pub struct Loopback {
@@ -27,6 +27,36 @@ impl Loopback {
     /// Serves `routes`, with or without [`SessionLayer`].
     pub async fn start_with(routes: Routes, session_layer: bool) -> Loopback {
         Self::serve(routes, session_layer.then(SessionLayer::new), None).await
+    }
+
+    /// Serves `routes` behind a [`SessionLayer`] with `drain`: [`shutdown`](Self::shutdown)
+    /// ends the sessions still running `grace` after it is called.
+    pub async fn start_draining(routes: Routes, drain: &Drain, grace: Duration) -> Loopback {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let incoming = drain.incoming(TcpIncoming::from(listener).with_nodelay(Some(true)));
+        let shutdown = drain.shutdown(
+            async {
+                let _ = stopped.await;
+            },
+            grace,
+        );
+        let mut builder = Server::builder().layer(SessionLayer::new().drain(drain));
+        let task = tokio::spawn(async move {
+            builder
+                .add_routes(routes)
+                .serve_with_incoming_shutdown(incoming, shutdown)
+                .await
+                .expect("server");
+        });
+        Loopback {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// Serves `routes` behind `layer` (a [`SessionLayer`] with settings).

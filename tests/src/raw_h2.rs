@@ -36,8 +36,13 @@ pub enum RawOutcome {
 impl RawConnection {
     /// Connects and drives the connection on a task of its own.
     pub async fn connect(addr: SocketAddr) -> RawConnection {
+        Self::connect_with(addr, h2::client::Builder::new()).await
+    }
+
+    /// Connects with h2's settings in `builder` (windows, stream limits).
+    pub async fn connect_with(addr: SocketAddr, builder: h2::client::Builder) -> RawConnection {
         let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        let (h2, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        let (h2, connection) = builder.handshake(tcp).await.expect("h2 handshake");
         let driver = tokio::spawn(async move {
             // The connection's end (the server went away, the test is over) is the
             // calls' business, each of which sees it.
@@ -124,6 +129,13 @@ impl RawCall {
     /// Resets the stream with `reason` (RST_STREAM).
     pub fn reset(&mut self, reason: Reason) {
         self.body.send_reset(reason);
+    }
+
+    /// The response body, once the response headers came, left for the caller to
+    /// read (or not): its flow-control window opens only as far as it releases.
+    pub async fn into_body(self) -> Result<RecvStream, RawOutcome> {
+        let response = self.response.await.map_err(|err| reset_of(&err))?;
+        Ok(response.into_body())
     }
 
     /// The response's HTTP status and gRPC status, if it came as headers alone

@@ -198,7 +198,7 @@ impl<U> Receiver<U> {
                 Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
                     let status = self
                         .past_deadline()
-                        .unwrap_or_else(|| crate::too_large::with_grpc_code(status));
+                        .unwrap_or_else(|| crate::wire_status::with_grpc_code(status));
                     self.end(Err(status));
                 }
                 Step::Item(Some(Ok(message))) => return Ok(Some(message)),

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::caught::caught;
+use super::drain::{Stop, until_stopped};
 use super::receiver::Receiver;
 use super::request_end::RequestEnd;
 use super::response_stream::{ResponseStream, respond};
 use super::sender::{Finished, Sender};
-use crate::deadline::{self, RequestDeadline};
 use crate::inline_stage;
 use crate::outbox::Outbox;
 use crate::refused::MethodName;
@@ -28,14 +28,14 @@ where
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
     let method = RequestEnd::of(&request)?.method();
-    let deadline = deadline_of(&request);
+    let stop = Stop::of(&request);
     let outbox = Arc::new(Outbox::new());
     let (stage_in, stage_out) = inline_stage::ring();
     let body = Box::pin(handler(
         request,
         Sender::new(Arc::clone(&outbox), stage_in, method),
     ));
-    respond(outbox, stage_out, body, deadline).await
+    respond(outbox, stage_out, body, stop).await
 }
 
 /// Bidi streaming: a [`Receiver`] whose first receive sends the response headers,
@@ -49,7 +49,7 @@ where
     F: FnOnce(Request<Receiver<Req>>, Sender<T>) -> Fut,
     Fut: Future<Output = Result<Finished, Status>> + Send + 'static,
 {
-    let deadline = deadline_of(&request);
+    let stop = Stop::of(&request);
     let method = method_of(&request);
     let outbox = Arc::new(Outbox::new());
     let request = Receiver::from_request(request, Some(outbox.clone()))?;
@@ -58,7 +58,7 @@ where
         request,
         Sender::new(Arc::clone(&outbox), stage_in, method),
     ));
-    respond(outbox, stage_out, body, deadline).await
+    respond(outbox, stage_out, body, stop).await
 }
 
 /// Client streaming: a [`Receiver`]; the handler's own response is the reply.
@@ -70,20 +70,9 @@ where
     F: FnOnce(Request<Receiver<Req>>) -> Fut,
     Fut: Future<Output = Result<Response<T>, Status>>,
 {
-    let deadline = deadline_of(&request);
+    let stop = Stop::of(&request);
     let request = Receiver::from_request(request, None)?;
-    let handled = caught(handler(request));
-    match deadline {
-        None => handled.await?,
-        Some(RequestDeadline(at)) => match tokio::time::timeout_at(at, handled).await {
-            Ok(handled) => handled?,
-            Err(_elapsed) => Err(deadline::exceeded()),
-        },
-    }
-}
-
-fn deadline_of<R>(request: &Request<R>) -> Option<RequestDeadline> {
-    request.extensions().get::<RequestDeadline>().copied()
+    until_stopped(stop, caught(handler(request))).await?
 }
 
 /// The call's path, as `SessionLayer` recorded it, for the sender's reports.

@@ -13,6 +13,8 @@
 
 mod body_wake;
 mod caught;
+mod drain;
+mod drain_io;
 pub(crate) mod entry;
 mod receiver;
 pub(crate) mod request_end;
@@ -20,6 +22,8 @@ mod response_stream;
 mod sender;
 
 pub use crate::send_error::SendError;
+pub use drain::Drain;
+pub use drain_io::{DrainedIncoming, DrainedIo};
 pub use receiver::Receiver;
 pub use request_end::{SessionLayer, SessionService};
 pub use response_stream::ResponseStream;

@@ -88,7 +88,7 @@ impl<T> Receiver<T> {
                     "tonic-session: the request stream stopped without END_STREAM",
                 )),
             },
-            Err(status) => Err(crate::too_large::with_grpc_code(status)),
+            Err(status) => Err(crate::wire_status::with_grpc_code(status)),
         };
         self.finished = Some(result.clone());
         result.map(|()| None)

@@ -17,6 +17,7 @@ use http_body::{Body, Frame, SizeHint};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use super::drain::Drain;
 use crate::refused::MethodName;
 
 const OPEN: u8 = 0;
@@ -151,9 +152,10 @@ fn is_grpc_content_type(value: &str) -> bool {
 ///     .await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SessionLayer {
     timeout: Option<Duration>,
+    drain: Option<Drain>,
 }
 
 impl SessionLayer {
@@ -172,6 +174,14 @@ impl SessionLayer {
         self.timeout = Some(timeout);
         self
     }
+
+    /// Ends every session still running a grace period after the server's
+    /// shutdown signal, with `UNAVAILABLE` (see [`Drain`]): without it tonic's
+    /// graceful shutdown waits for every stream to end on its own.
+    pub fn drain(mut self, drain: &Drain) -> Self {
+        self.drain = Some(drain.clone());
+        self
+    }
 }
 
 impl<S> Layer<S> for SessionLayer {
@@ -181,6 +191,7 @@ impl<S> Layer<S> for SessionLayer {
         SessionService {
             inner,
             timeout: self.timeout,
+            drain: self.drain.clone(),
         }
     }
 }
@@ -190,6 +201,7 @@ impl<S> Layer<S> for SessionLayer {
 pub struct SessionService<S> {
     inner: S,
     timeout: Option<Duration>,
+    drain: Option<Drain>,
 }
 
 impl<S, B> Service<http::Request<B>> for SessionService<S>
@@ -219,6 +231,9 @@ where
             parts
                 .extensions
                 .insert(crate::deadline::RequestDeadline::after(timeout));
+        }
+        if let Some(drain) = &self.drain {
+            parts.extensions.insert(drain.watch());
         }
         let body = tonic::body::Body::new(RecordingBody { inner: body, end });
         self.inner.call(http::Request::from_parts(parts, body))

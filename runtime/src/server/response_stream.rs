@@ -10,14 +10,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use tokio::time::{Sleep, sleep_until};
 use tonic::metadata::MetadataMap;
 use tonic::{Code, Response, Status};
 
 use super::body_wake::BodyWake;
 use super::caught::poll_caught;
+use super::drain::Stop;
 use super::sender::Finished;
-use crate::deadline::{self, RequestDeadline};
 use crate::inline_stage::{INLINE_BATCH, StageOut};
 use crate::outbox::{FIRST_GENERATION, Outbox, Parked, SenderState, Snapshot};
 
@@ -50,8 +49,9 @@ pub struct ResponseStream<T> {
     end: Option<Option<Status>>,
     /// The end has been yielded.
     done: bool,
-    /// The request's deadline: when it passes, the RPC ends with DEADLINE_EXCEEDED.
-    deadline: Option<Pin<Box<Sleep>>>,
+    /// The request's deadline (the RPC then ends with DEADLINE_EXCEEDED) and the
+    /// server's drain (UNAVAILABLE).
+    stop: Option<Stop>,
 }
 
 // `ready` is never pinned: the stream only moves messages in and out of it.
@@ -72,7 +72,7 @@ impl<T: Send + 'static> ResponseStream<T> {
         outbox: Arc<Outbox<T>>,
         stage: StageOut<T>,
         body: HandlerBody,
-        deadline: Option<RequestDeadline>,
+        stop: Option<Stop>,
     ) -> Self {
         ResponseStream {
             outbox,
@@ -85,7 +85,7 @@ impl<T: Send + 'static> ResponseStream<T> {
             parked: Parked::NOT,
             end: None,
             done: false,
-            deadline: deadline.map(|RequestDeadline(at)| Box::pin(sleep_until(at))),
+            stop,
         }
     }
 
@@ -94,16 +94,16 @@ impl<T: Send + 'static> ResponseStream<T> {
         if self.end.is_some() {
             return Poll::Ready(Progress::End);
         }
-        if let Some(deadline) = self.deadline.as_mut()
-            && deadline.as_mut().poll(cx).is_ready()
+        if let Some(stop) = self.stop.as_mut()
+            && let Poll::Ready(status) = stop.poll_stop(cx)
         {
-            // Past the deadline nothing more goes out: the body is dropped, what it
-            // queued is discarded, and the status says why.
-            self.deadline = None;
+            // Past the deadline (or the drain) nothing more goes out: the body is
+            // dropped, what it queued is discarded, and the status says why.
+            self.stop = None;
             self.body = None;
             self.ready.clear();
             self.stage.discard();
-            self.end = Some(Some(deadline::exceeded()));
+            self.end = Some(Some(status));
             self.outbox.close();
             return Poll::Ready(Progress::End);
         }
@@ -261,9 +261,9 @@ pub(crate) async fn respond<T: Send + 'static>(
     outbox: Arc<Outbox<T>>,
     stage: StageOut<T>,
     body: HandlerBody,
-    deadline: Option<RequestDeadline>,
+    stop: Option<Stop>,
 ) -> Result<Response<ResponseStream<T>>, Status> {
-    let mut stream = ResponseStream::new(outbox, stage, body, deadline);
+    let mut stream = ResponseStream::new(outbox, stage, body, stop);
     let headers = poll_fn(|cx| stream.poll_headers(cx)).await?;
     Ok(Response::from_parts(headers, stream, Default::default()))
 }

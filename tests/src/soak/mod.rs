@@ -10,7 +10,6 @@ mod client;
 mod plan;
 mod proxy;
 mod rng;
-mod rss;
 mod server;
 mod verdict;
 
@@ -188,7 +187,7 @@ pub async fn run(config: Config) -> Result<Summary, String> {
         }
         summary.batches += 1;
         summary.sessions += size;
-        let memory = rss::resident_bytes().unwrap_or(0);
+        let memory = crate::process::resident_bytes().unwrap_or(0);
         if summary.batches == 1 {
             summary.memory_after_first_batch = memory;
         }
