@@ -295,3 +295,18 @@ fn unwrap_and_expect_read_to_the_end_as_the_question_mark_does() {
         Ok(())";
     assert_eq!(leaks(&client(body)), leak("rx", End));
 }
+
+#[test]
+fn an_error_converted_on_its_way_to_the_question_mark_still_ends_the_stream() {
+    let body = "while let Some(_m) = rx.message().await.map_err(into_app_error)? {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    let body =
+        "loop { match rx.message().await.context(\"read\")? { Some(_) => {}, None => break } }
+        Ok(())";
+    assert_eq!(leaks(&client(body)), []);
+    // A conversion that is not only the error's (`ok()`) leaves the stream unread.
+    let body = "while let Some(Some(_m)) = rx.message().await.ok() {}
+        Ok(())";
+    assert_eq!(leaks(&client(body)), leak("rx", End));
+}

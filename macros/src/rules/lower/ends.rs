@@ -25,12 +25,18 @@ pub(super) struct Read {
 }
 
 /// `rx.message().await?` or `rx.message().await`; `.unwrap()` or `.expect(..)` in
-/// place of `?` (an error status panics there: an error path too).
+/// place of `?` (an error status panics there: an error path too); with the error
+/// converted on the way (`.map_err(f)?`, anyhow's `.context(..)?`), which leaves
+/// the `Option` as it is.
 fn read_of(expr: &Expr) -> Option<Read> {
     let (form, awaited) = match strip(expr) {
         Expr::Try(tried) => (Form::Option, strip(&tried.expr)),
         Expr::MethodCall(call) if unwraps(call) => (Form::Option, strip(&call.receiver)),
         other => (Form::Result, other),
+    };
+    let awaited = match form {
+        Form::Option => without_error_conversions(awaited),
+        Form::Result => awaited,
     };
     let Expr::Await(awaited) = awaited else {
         return None;
@@ -43,6 +49,26 @@ fn read_of(expr: &Expr) -> Option<Read> {
     }
     let name = bare_ident(&call.receiver)?;
     Some(Read { name, form })
+}
+
+/// `expr` without the calls that convert only its error (`map_err`, anyhow's
+/// `context` and `with_context`, eyre's `wrap_err` and `wrap_err_with`).
+fn without_error_conversions(mut expr: &Expr) -> &Expr {
+    const CONVERSIONS: [&str; 5] = [
+        "map_err",
+        "context",
+        "with_context",
+        "wrap_err",
+        "wrap_err_with",
+    ];
+    while let Expr::MethodCall(call) = expr {
+        let converts = CONVERSIONS.iter().any(|name| call.method == name);
+        if !converts || call.args.len() != 1 {
+            break;
+        }
+        expr = strip(&call.receiver);
+    }
+    expr
 }
 
 /// `.unwrap()` or `.expect(message)`.
