@@ -20,7 +20,7 @@ pub struct Peer {
 }
 
 /// The repository's root folder.
-pub(crate) fn repo_root() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is inside the repository")
@@ -28,7 +28,7 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 /// Cargo's target folder, where the peers are installed.
-pub(crate) fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"))
@@ -44,7 +44,7 @@ fn base_python() -> Option<String> {
 }
 
 /// Runs a set-up command; a failure is a test failure, with its output.
-pub(crate) fn run(command: &mut Command, what: &str) {
+pub fn run(command: &mut Command, what: &str) {
     let output = command
         .output()
         .unwrap_or_else(|err| panic!("{what}: {err}"));
@@ -57,7 +57,8 @@ pub(crate) fn run(command: &mut Command, what: &str) {
     );
 }
 
-fn set_up(python: &str) -> Peer {
+/// Creates (or reuses) the virtual environment with grpcio; its Python.
+fn venv_with_grpcio(python: &str) -> PathBuf {
     let venv = target_dir().join("grpcio-venv");
     run(
         Command::new("bash")
@@ -66,7 +67,27 @@ fn set_up(python: &str) -> Peer {
             .arg(python),
         "installing grpcio into a virtual environment (tests/python/setup-venv.sh; needs PyPI)",
     );
-    let python = venv.join("bin/python");
+    venv.join("bin/python")
+}
+
+/// The Python of the grpcio virtual environment, set up once per test process, for
+/// peers of other protos (the interop suite's). `None` only when this machine has
+/// no Python 3; then `test` is reported as skipped on stderr.
+pub fn grpcio_python(test: &str) -> Option<&'static Path> {
+    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let python = PYTHON.get_or_init(|| base_python().map(|python| venv_with_grpcio(&python)));
+    if python.is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: the grpcio peer needs Python 3 (python3 on the PATH, or \
+             TONIC_SESSION_PYTHON); none found on this machine"
+        );
+    }
+    python.as_deref()
+}
+
+fn set_up(python: &str) -> Peer {
+    let python = venv_with_grpcio(python);
     // Generated afresh by every test process, from the proto as it is now.
     let stubs = target_dir().join("grpcio-stubs");
     std::fs::create_dir_all(&stubs).expect("stubs directory");
@@ -155,7 +176,7 @@ impl Peer {
 /// Runs a peer's client process to its end, within `limit`; what it printed. A
 /// failure (it could not start, took too long, or exited unsuccessfully) is a test
 /// failure, with its output.
-pub(crate) async fn stdout_of(
+pub async fn stdout_of(
     mut command: tokio::process::Command,
     what: &str,
     limit: Duration,
