@@ -65,6 +65,16 @@ pub(crate) async fn race<T>(
     .await
 }
 
+/// `status`, or DEADLINE_EXCEEDED when `deadline` has passed: the call failed
+/// because of it, whatever tonic said (its own timer answers CANCELLED "Timeout
+/// expired").
+pub(crate) fn because_of(deadline: Option<Instant>, status: Status) -> Status {
+    match deadline {
+        Some(at) if Instant::now() >= at => exceeded(),
+        _ => status,
+    }
+}
+
 /// The `grpc-timeout` of a request, if it has a valid one (at most 8 digits and a
 /// unit, as the gRPC spec has it). An invalid value is ignored, as tonic does.
 pub(crate) fn grpc_timeout(headers: &HeaderMap) -> Option<Duration> {

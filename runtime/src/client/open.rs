@@ -106,7 +106,7 @@ where
     let mut call = Box::pin(call);
     let rx = match until_dispatched(call.as_mut(), &dispatch).await {
         Some(Ok(response)) => Receiver::open(response, cancel, deadline),
-        Some(Err(status)) => return Err(status),
+        Some(Err(status)) => return Err(crate::deadline::because_of(deadline, status)),
         None => Receiver::calling(call, cancel, deadline),
     }
     .with_outbound(outbound);
