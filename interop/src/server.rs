@@ -87,6 +87,18 @@ async fn respond(
     Ok(())
 }
 
+/// Answers one streaming request: the status it asks to end with, or the
+/// responses it asks for.
+async fn answer(
+    request: &StreamingOutputCallRequest,
+    tx: &mut Sender<StreamingOutputCallResponse>,
+) -> Result<(), Status> {
+    if let Some(status) = echoed(request.response_status.as_ref()) {
+        return Err(status);
+    }
+    respond(&request.response_parameters, tx).await
+}
+
 /// Echoes the test's initial metadata as response headers, and returns its
 /// trailing metadata to end the call with.
 fn echo_metadata<T>(
@@ -138,11 +150,7 @@ impl TestService for Interop {
         mut tx: Sender<StreamingOutputCallResponse>,
     ) -> Result<Finished, Status> {
         let trailers = echo_metadata(&request, &mut tx);
-        let request = request.into_inner();
-        if let Some(status) = echoed(request.response_status.as_ref()) {
-            return Err(status);
-        }
-        respond(&request.response_parameters, &mut tx).await?;
+        answer(request.get_ref(), &mut tx).await?;
         Ok(tx.finish_with_trailers(trailers))
     }
 
@@ -172,10 +180,7 @@ impl TestService for Interop {
         let trailers = echo_metadata(&request, &mut tx);
         let mut rx = request.into_inner();
         while let Some(message) = rx.message().await? {
-            if let Some(status) = echoed(message.response_status.as_ref()) {
-                return Err(status);
-            }
-            respond(&message.response_parameters, &mut tx).await?;
+            answer(&message, &mut tx).await?;
         }
         Ok(tx.finish_with_trailers(trailers))
     }
@@ -192,10 +197,7 @@ impl TestService for Interop {
             asked.push(message);
         }
         for message in asked {
-            if let Some(status) = echoed(message.response_status.as_ref()) {
-                return Err(status);
-            }
-            respond(&message.response_parameters, &mut tx).await?;
+            answer(&message, &mut tx).await?;
         }
         Ok(tx.finish_with_trailers(trailers))
     }

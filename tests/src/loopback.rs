@@ -11,6 +11,22 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Endpoint, Server};
 use tonic_session::server::{Drain, SessionLayer};
 
+/// Serves `routes` with `builder` on `incoming` until `shutdown`, on a task of its
+/// own (a macro: each layer stack is a type of its own).
+macro_rules! spawn_server {
+    ($builder:expr, $routes:expr, $incoming:expr, $shutdown:expr) => {{
+        let mut builder = $builder;
+        let (routes, incoming, shutdown) = ($routes, $incoming, $shutdown);
+        tokio::spawn(async move {
+            builder
+                .add_routes(routes)
+                .serve_with_incoming_shutdown(incoming, shutdown)
+                .await
+                .expect("server");
+        })
+    }};
+}
+
 /// A running server; dropping it shuts the server down.
 pub struct Loopback {
     pub addr: SocketAddr,
@@ -32,26 +48,17 @@ impl Loopback {
     /// Serves `routes` behind a [`SessionLayer`] with `drain`: [`shutdown`](Self::shutdown)
     /// ends the sessions still running `grace` after it is called.
     pub async fn start_draining(routes: Routes, drain: &Drain, grace: Duration) -> Loopback {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
+        let (incoming, addr) = incoming().await;
         let (stop, stopped) = oneshot::channel::<()>();
-        let incoming = drain.incoming(TcpIncoming::from(listener).with_nodelay(Some(true)));
+        let incoming = drain.incoming(incoming);
         let shutdown = drain.shutdown(
             async {
                 let _ = stopped.await;
             },
             grace,
         );
-        let mut builder = Server::builder().layer(SessionLayer::new().drain(drain));
-        let task = tokio::spawn(async move {
-            builder
-                .add_routes(routes)
-                .serve_with_incoming_shutdown(incoming, shutdown)
-                .await
-                .expect("server");
-        });
+        let builder = Server::builder().layer(SessionLayer::new().drain(drain));
+        let task = spawn_server!(builder, routes, incoming, shutdown);
         Loopback {
             addr,
             stop: Some(stop),
@@ -72,37 +79,17 @@ impl Loopback {
     }
 
     async fn serve(routes: Routes, layer: Option<SessionLayer>, window: Option<u32>) -> Loopback {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
+        let (incoming, addr) = incoming().await;
         let (stop, stopped) = oneshot::channel::<()>();
-        // TCP_NODELAY, as tonic's own `Server::serve` sets it.
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let shutdown = async {
             let _ = stopped.await;
         };
         let builder = Server::builder()
             .initial_stream_window_size(window)
             .initial_connection_window_size(window);
-        let task = if let Some(layer) = layer {
-            let mut builder = builder.layer(layer);
-            tokio::spawn(async move {
-                builder
-                    .add_routes(routes)
-                    .serve_with_incoming_shutdown(incoming, shutdown)
-                    .await
-                    .expect("server");
-            })
-        } else {
-            let mut builder = builder;
-            tokio::spawn(async move {
-                builder
-                    .add_routes(routes)
-                    .serve_with_incoming_shutdown(incoming, shutdown)
-                    .await
-                    .expect("server");
-            })
+        let task = match layer {
+            Some(layer) => spawn_server!(builder.layer(layer), routes, incoming, shutdown),
+            None => spawn_server!(builder, routes, incoming, shutdown),
         };
         Loopback {
             addr,
@@ -140,6 +127,16 @@ impl Drop for Loopback {
             let _ = stop.send(());
         }
     }
+}
+
+/// Connections to a free loopback port, with TCP_NODELAY as tonic's own
+/// `Server::serve` sets it; and the port's address.
+async fn incoming() -> (TcpIncoming, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    (TcpIncoming::from(listener).with_nodelay(Some(true)), addr)
 }
 
 /// A new connection to a gRPC server on `addr` (ours, a proxy, or a peer).

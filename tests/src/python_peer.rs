@@ -77,11 +77,7 @@ pub fn grpcio_python(test: &str) -> Option<&'static Path> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
     let python = PYTHON.get_or_init(|| base_python().map(|python| venv_with_grpcio(&python)));
     if python.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: the grpcio peer needs Python 3 (python3 on the PATH, or \
-             TONIC_SESSION_PYTHON); none found on this machine"
-        );
+        say_skipped(test);
     }
     python.as_deref()
 }
@@ -112,13 +108,18 @@ pub fn peer(test: &str) -> Option<&'static Peer> {
     static PEER: OnceLock<Option<Peer>> = OnceLock::new();
     let peer = PEER.get_or_init(|| base_python().map(|python| set_up(&python)));
     if peer.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: the grpcio peer needs Python 3 (python3 on the PATH, or \
-             TONIC_SESSION_PYTHON); none found on this machine"
-        );
+        say_skipped(test);
     }
     peer.as_ref()
+}
+
+/// Says on stderr (not captured by the test harness) that `test` is skipped.
+fn say_skipped(test: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: the grpcio peer needs Python 3 (python3 on the PATH, or \
+         TONIC_SESSION_PYTHON); none found on this machine"
+    );
 }
 
 /// How long the peer may take for one step before the test fails.

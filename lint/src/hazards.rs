@@ -1,0 +1,457 @@
+//! Hazards in raw tonic code, named after the catalogue's rules where they mean
+//! the same thing. Conservative: a finding is made only where the code as written
+//! shows it; what the checker cannot decide it does not report.
+//!
+//! The halves of raw code: an mpsc sender whose receiver the same function wraps in
+//! a `ReceiverStream` (it feeds a response or request stream), with its clones; a
+//! `Streaming<_>` (a parameter of that type, the `into_inner()` of a request of it,
+//! or of an awaited call's response).
+
+use std::collections::HashSet;
+
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+use syn::{Expr, Pat, Stmt};
+
+use crate::finding::{At, Raw};
+use crate::tokens::{bare_ident, find_ident, last_segment, mentions, path_has};
+
+/// The hazards of one function body (with its parameters).
+pub fn hazards(sig: &syn::Signature, body: &syn::Block) -> Vec<Raw> {
+    let mut halves = Halves::default();
+    halves.streams_from_params(sig);
+    halves.visit_block(body);
+    let feeding = halves.feeding();
+    let mut found = Found::with(feeding, halves.streams);
+    found.visit_block(body);
+    found.undrained(body);
+    found.raws
+}
+
+/// `concurrent_recv` in the types an item declares (a field
+/// `Arc<Mutex<Streaming<_>>>`, an alias of one).
+pub fn shared_types(item: &syn::Item) -> Vec<Raw> {
+    let mut found = Found::with(HashSet::new(), Vec::new());
+    match item {
+        syn::Item::Struct(item) => found.visit_fields(&item.fields),
+        syn::Item::Type(item) => found.visit_type(&item.ty),
+        syn::Item::Enum(item) => item
+            .variants
+            .iter()
+            .for_each(|variant| found.visit_fields(&variant.fields)),
+        _ => {}
+    }
+    found.raws
+}
+
+/// What a body says about its halves.
+#[derive(Default)]
+struct Halves {
+    /// (sender, receiver) of each mpsc channel made here.
+    senders: Vec<(String, String)>,
+    /// Receivers wrapped as a stream that goes to tonic here.
+    wrapped: HashSet<String>,
+    /// (local, receiver): `let local = ReceiverStream::new(receiver);`.
+    wrappers: Vec<(String, String)>,
+    /// (clone, of): `let clone = sender.clone();`.
+    clones: Vec<(String, String)>,
+    /// Locals that are raw receiving streams: where made, and whether a call's
+    /// response (a client's, which must be read to its end).
+    streams: Vec<(String, At, bool)>,
+}
+
+impl Halves {
+    /// The senders that feed a stream going to tonic, and their clones.
+    fn feeding(&self) -> HashSet<String> {
+        let feeds = |sender: &String| {
+            self.senders
+                .iter()
+                .any(|(made, receiver)| made == sender && self.wrapped.contains(receiver))
+        };
+        let clones = self
+            .clones
+            .iter()
+            .filter(|(_, of)| feeds(of))
+            .map(|(clone, _)| clone.clone());
+        self.senders
+            .iter()
+            .map(|(sender, _)| sender.clone())
+            .filter(|sender| feeds(sender))
+            .chain(clones)
+            .collect()
+    }
+
+    fn streams_from_params(&mut self, sig: &syn::Signature) {
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(typed) = input
+                && let Pat::Ident(ident) = &*typed.pat
+                && mentions(&typed.ty, "Streaming")
+            {
+                self.streams
+                    .push((ident.ident.to_string(), At::of(ident.ident.span()), false));
+            }
+        }
+    }
+}
+
+impl Halves {
+    /// `arg` goes to tonic (a response, a request, a client call): the receiver it
+    /// wraps feeds a gRPC stream.
+    fn handed_to_tonic(&mut self, arg: &Expr) {
+        let arg = match arg {
+            Expr::Call(pinned) if last_segment(&pinned.func).as_deref() == Some("pin") => {
+                pinned.args.first().unwrap_or(arg)
+            }
+            other => other,
+        };
+        if let Some(receiver) = wrapped_receiver(arg) {
+            self.wrapped.insert(receiver);
+        } else if let Some(name) = bare_ident(arg)
+            && let Some((_, receiver)) = self.wrappers.iter().find(|(wrapper, _)| *wrapper == name)
+        {
+            self.wrapped.insert(receiver.clone());
+        } else if let Expr::Call(inner) = arg {
+            inner
+                .args
+                .iter()
+                .for_each(|inner| self.handed_to_tonic(inner));
+        }
+    }
+}
+
+/// `ReceiverStream::new(rx)` (or the unbounded one): `rx`.
+fn wrapped_receiver(expr: &Expr) -> Option<String> {
+    let Expr::Call(call) = expr else {
+        return None;
+    };
+    let wraps = matches!(last_segment(&call.func).as_deref(), Some("new"))
+        && (path_has(&call.func, "ReceiverStream")
+            || path_has(&call.func, "UnboundedReceiverStream"));
+    if !wraps {
+        return None;
+    }
+    call.args.first().and_then(bare_ident)
+}
+
+impl Visit<'_> for Halves {
+    fn visit_local(&mut self, local: &syn::Local) {
+        let init = local.init.as_ref().map(|init| &*init.expr);
+        if let (Some(wrapper), Some(receiver)) =
+            (pat_name(&local.pat), init.and_then(wrapped_receiver))
+        {
+            self.wrappers.push((wrapper, receiver));
+        }
+        match (&local.pat, init) {
+            (Pat::Tuple(tuple), Some(Expr::Call(call))) if is_channel(&call.func) => {
+                let names: Vec<Option<String>> = tuple.elems.iter().map(pat_name).collect();
+                if let [Some(sender), Some(receiver)] = names.as_slice() {
+                    self.senders.push((sender.clone(), receiver.clone()));
+                }
+            }
+            (pat, Some(Expr::MethodCall(call))) if call.method == "clone" => {
+                if let (Some(clone), Some(of)) = (pat_name(pat), bare_ident(&call.receiver)) {
+                    self.clones.push((clone, of));
+                }
+            }
+            (pat, Some(Expr::MethodCall(call))) if call.method == "into_inner" => {
+                let request = bare_ident(&call.receiver)
+                    .is_some_and(|of| self.streams.iter().any(|(name, _, _)| *name == of));
+                let response = init.is_some_and(crate::coverage::awaited_response);
+                if let (true, Some(name)) = (request || response, pat_name(pat)) {
+                    self.streams
+                        .push((name, At::of(local.let_token.span), response));
+                }
+            }
+            _ => {}
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+        // `Response::new(..)` or `Request::new(..)`: what goes in goes to tonic.
+        let to_tonic = matches!(last_segment(&call.func).as_deref(), Some("new"))
+            && (path_has(&call.func, "Response") || path_has(&call.func, "Request"));
+        if to_tonic {
+            call.args.iter().for_each(|arg| self.handed_to_tonic(arg));
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+        // A generated client's method takes the request stream itself.
+        call.args.iter().for_each(|arg| self.handed_to_tonic(arg));
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_item(&mut self, _item: &syn::Item) {}
+}
+
+fn is_channel(func: &Expr) -> bool {
+    matches!(
+        last_segment(func).as_deref(),
+        Some("channel" | "unbounded_channel")
+    ) && path_has(func, "mpsc")
+}
+
+fn pat_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(ident) => Some(ident.ident.to_string()),
+        Pat::Type(typed) => pat_name(&typed.pat),
+        _ => None,
+    }
+}
+
+/// The findings, walking the body with the halves known.
+struct Found {
+    feeding: HashSet<String>,
+    streams: Vec<(String, At, bool)>,
+    raws: Vec<Raw>,
+    /// Reads of a stream: (name, inside a loop).
+    reads: Vec<(String, bool)>,
+    loop_depth: usize,
+}
+
+/// `tx.send(..)` (awaited or not) on a feeding sender: the send call.
+fn feeding_send<'a>(expr: &'a Expr, feeding: &HashSet<String>) -> Option<&'a syn::ExprMethodCall> {
+    let expr = match expr {
+        Expr::Await(awaited) => &*awaited.base,
+        Expr::MethodCall(call) if call.method == "ok" || call.method == "unwrap_or_default" => {
+            return feeding_send(&call.receiver, feeding);
+        }
+        other => other,
+    };
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    let sender = bare_ident(&call.receiver)?;
+    (call.method == "send" && feeding.contains(&sender)).then_some(call)
+}
+
+impl Found {
+    fn with(feeding: HashSet<String>, streams: Vec<(String, At, bool)>) -> Found {
+        Found {
+            feeding,
+            streams,
+            raws: Vec::new(),
+            reads: Vec::new(),
+            loop_depth: 0,
+        }
+    }
+
+    fn ignored_send(&mut self, call: &syn::ExprMethodCall) {
+        let sender = call.receiver.to_token_stream().to_string();
+        self.raws.push(Raw {
+            rule: "ignored_send_error",
+            at: At::of(call.method.span()),
+            message: format!(
+                "the result of a send on `{sender}`, which feeds a stream, is discarded"
+            ),
+            help: "a failed send means the peer is gone: stop (`tx.send(m).await.map_err(..)?`, \
+                   or `break` when it fails); with tonic-session, `tx.send(m).await?` on the \
+                   session's `Sender`"
+                .into(),
+        });
+    }
+}
+
+impl Visit<'_> for Found {
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Local(local) if matches!(local.pat, Pat::Wild(_)) => {
+                if let Some(init) = &local.init
+                    && let Some(call) = feeding_send(&init.expr, &self.feeding)
+                {
+                    self.ignored_send(call);
+                }
+                if let Some(init) = &local.init {
+                    self.detached(&init.expr);
+                }
+            }
+            Stmt::Expr(expr, Some(_)) => {
+                if let Some(call) = feeding_send(expr, &self.feeding) {
+                    self.ignored_send(call);
+                }
+                self.detached(expr);
+            }
+            _ => {}
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+        if let Some("forget") = last_segment(&call.func).as_deref()
+            && let Some(name) = call.args.first().and_then(bare_ident)
+            && (self.feeding.contains(&name)
+                || self.streams.iter().any(|(stream, _, _)| *stream == name))
+        {
+            self.raws.push(Raw {
+                rule: "forgotten_half",
+                at: At::of(call.func.span_of()),
+                message: format!("`{name}` is leaked"),
+                help: "let it drop (or end it): a leaked stream half never ends its call".into(),
+            });
+        }
+        if matches!(last_segment(&call.func).as_deref(), Some("new"))
+            && (path_has(&call.func, "Mutex") || path_has(&call.func, "RwLock"))
+            && let Some(name) = call.args.first().and_then(bare_ident)
+            && self.streams.iter().any(|(stream, _, _)| *stream == name)
+        {
+            self.shared(&name, At::of(call.func.span_of()));
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_type_path(&mut self, path: &syn::TypePath) {
+        let lock = path
+            .path
+            .segments
+            .last()
+            .filter(|segment| segment.ident == "Mutex" || segment.ident == "RwLock");
+        if let Some(lock) = lock
+            && let Some(span) = find_ident(lock.arguments.to_token_stream(), "Streaming")
+        {
+            let _ = span;
+            self.shared("a `Streaming`", At::of(lock.ident.span()));
+        }
+        visit::visit_type_path(self, path);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+        if call.method == "message"
+            && let Some(name) = bare_ident(&call.receiver)
+        {
+            self.reads.push((name, self.loop_depth > 0));
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_while(&mut self, node: &syn::ExprWhile) {
+        self.loop_depth += 1;
+        visit::visit_expr_while(self, node);
+        self.loop_depth -= 1;
+    }
+
+    fn visit_expr_loop(&mut self, node: &syn::ExprLoop) {
+        self.loop_depth += 1;
+        visit::visit_expr_loop(self, node);
+        self.loop_depth -= 1;
+    }
+
+    fn visit_expr_for_loop(&mut self, node: &syn::ExprForLoop) {
+        self.loop_depth += 1;
+        visit::visit_expr_for_loop(self, node);
+        self.loop_depth -= 1;
+    }
+
+    fn visit_item(&mut self, _item: &syn::Item) {}
+}
+
+trait SpanOf {
+    fn span_of(&self) -> proc_macro2::Span;
+}
+
+impl SpanOf for Expr {
+    fn span_of(&self) -> proc_macro2::Span {
+        self.to_token_stream()
+            .into_iter()
+            .last()
+            .map_or_else(proc_macro2::Span::call_site, |token| token.span())
+    }
+}
+
+impl Found {
+    /// `detached_half`: a task that uses a feeding sender, spawned with its handle
+    /// dropped (a statement, or `let _ =`).
+    fn detached(&mut self, expr: &Expr) {
+        let Expr::Call(call) = expr else {
+            return;
+        };
+        let spawns = matches!(
+            last_segment(&call.func).as_deref(),
+            Some("spawn" | "spawn_blocking")
+        );
+        let moved = call
+            .args
+            .iter()
+            .flat_map(|arg| {
+                self.feeding
+                    .iter()
+                    .filter(move |sender| mentions(arg, sender))
+            })
+            .next()
+            .cloned();
+        if let (true, Some(sender)) = (spawns, moved) {
+            self.raws.push(Raw {
+                rule: "detached_half",
+                at: At::of(call.func.span_of()),
+                message: format!("`{sender}` is moved into a task whose handle is dropped"),
+                help: "keep the `JoinHandle` and await it (or spawn into a `JoinSet`) so the \
+                       producer's end is observed; with tonic-session, send from the handler \
+                       through its `Sender`"
+                    .into(),
+            });
+        }
+    }
+
+    fn shared(&mut self, what: &str, at: At) {
+        self.raws.push(Raw {
+            rule: "concurrent_recv",
+            at,
+            message: format!(
+                "{what} is shared behind a lock: two tasks could receive from one stream"
+            ),
+            help: "read the stream in one task and hand the messages on (a channel per \
+                   consumer); with tonic-session, a `Receiver` has one owner"
+                .into(),
+        });
+    }
+
+    /// `undrained_receiver`: a stream read exactly once, outside any loop, and used
+    /// no other way: its final status is never read.
+    fn undrained(&mut self, body: &syn::Block) {
+        let responses = self.streams.iter().filter(|(_, _, response)| *response);
+        for (name, at, _) in responses.cloned().collect::<Vec<_>>() {
+            let reads: Vec<&(String, bool)> = self
+                .reads
+                .iter()
+                .filter(|(read, _)| *read == name)
+                .collect();
+            let uses = count_uses(body, &name);
+            if let [(_, false)] = reads.as_slice()
+                && uses == 1
+            {
+                self.raws.push(Raw {
+                    rule: "undrained_receiver",
+                    at,
+                    message: format!("`{name}` is read once and dropped before its end: the call's final status is never read"),
+                    help: "read to `None` (`while let Some(m) = s.message().await? {..}`); with \
+                           tonic-session, `rx.finish().await?` after the messages you want"
+                        .into(),
+                });
+            }
+        }
+    }
+}
+
+/// How many times `body` uses the local `name` (as a path expression, or in a
+/// macro's tokens), past its binding.
+fn count_uses(body: &syn::Block, name: &str) -> usize {
+    struct Uses<'a> {
+        name: &'a str,
+        count: usize,
+    }
+    impl Visit<'_> for Uses<'_> {
+        fn visit_expr_path(&mut self, path: &syn::ExprPath) {
+            if path.path.is_ident(self.name) {
+                self.count += 1;
+            }
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            self.count += usize::from(find_ident(mac.tokens.clone(), self.name).is_some());
+        }
+        fn visit_item(&mut self, _item: &syn::Item) {}
+    }
+    let mut uses = Uses { name, count: 0 };
+    uses.visit_block(body);
+    uses.count
+}
