@@ -8,6 +8,7 @@
 
 mod bindings_cost;
 mod build_cost;
+mod lint_speed;
 mod measure;
 mod raw;
 mod report;
@@ -67,6 +68,7 @@ fn main() -> Result<(), BoxError> {
     let mut build_cost = None;
     let mut only = None;
     let mut bindings = None;
+    let mut lint_speed = false;
     let mut samples = 3;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -75,20 +77,25 @@ fn main() -> Result<(), BoxError> {
             "--bindings" => bindings = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--samples" => samples = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--quick" => mode = Mode::Quick,
+            "--lint-speed" => lint_speed = true,
             "--build-cost" => build_cost = Some(true),
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N [--samples K]]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
                      --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
-                     --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)"
+                     --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
+                     --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)"
                 );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),
         }
+    }
+    if lint_speed {
+        return lint_speed::measure(samples);
     }
     if let Some(n) = bindings {
         return bindings_cost::measure(n, samples);

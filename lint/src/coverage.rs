@@ -7,7 +7,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ImplItem, ItemImpl};
 
 use crate::finding::{At, Raw};
-use crate::tokens::{bare_ident, find_ident, mentions};
+use crate::tokens::{bare_ident, find_ident};
 
 /// Whether `item` is a server trait impl with streaming handlers (the shapes
 /// tonic-build generates: a `Streaming<_>` request, or a `type XStream` the
@@ -101,6 +101,21 @@ impl ClientSigns {
     }
 }
 
+/// Whether `expr` is, or wraps in calls (`Request::new(..)`), a
+/// `ReceiverStream::new(..)`: a request stream built by hand.
+fn wraps_a_receiver(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let Expr::Path(func) = &*call.func else {
+        return false;
+    };
+    let wrapper = func.path.segments.iter().any(|segment| {
+        segment.ident == "ReceiverStream" || segment.ident == "UnboundedReceiverStream"
+    });
+    wrapper || call.args.iter().any(wraps_a_receiver)
+}
+
 /// Methods of the standard library that take a range, where `..` is just that.
 const STD_RANGE_METHODS: [&str; 13] = [
     "drain",
@@ -160,10 +175,7 @@ impl Visit<'_> for ClientSigns {
                         "calls with `..` (a session's request stream)",
                     );
                 }
-                other
-                    if mentions(other, "ReceiverStream")
-                        || mentions(other, "UnboundedReceiverStream") =>
-                {
+                other if wraps_a_receiver(other) => {
                     self.found(
                         At::of(call.method.span()),
                         "passes a hand-built request stream",

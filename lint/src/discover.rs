@@ -6,34 +6,58 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// One source file, parsed (or the error that kept it from parsing).
-pub struct Source {
-    /// Relative to the crate root.
-    pub file: PathBuf,
-    pub parsed: Result<syn::File, syn::Error>,
+/// `visit` on every source file of the crate at `root`, each once, with its path
+/// relative to the root, in path order: the file parsed, or the error that kept it
+/// from parsing. Files are read, parsed and visited a level of `mod` declarations at
+/// a time, on every core (syn's trees stay on the thread that made them).
+pub fn each_file<R: Send>(
+    root: &Path,
+    visit: impl Fn(Result<&syn::File, &syn::Error>) -> R + Sync,
+) -> Vec<(PathBuf, R)> {
+    let mut seen = BTreeSet::new();
+    let mut visited = Vec::new();
+    let mut level: Vec<PathBuf> = target_roots(root);
+    while !level.is_empty() {
+        level.retain(|path| seen.insert(path.clone()));
+        let done = in_parallel(&level, |path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let parsed = syn::parse_file(&text);
+            let modules = match &parsed {
+                Ok(file) => declared_modules(path, &file.items),
+                Err(_) => Vec::new(),
+            };
+            Some((path.clone(), visit(parsed.as_ref()), modules))
+        });
+        level = Vec::new();
+        for (path, result, modules) in done.into_iter().flatten() {
+            level.extend(modules);
+            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            visited.push((file, result));
+        }
+    }
+    visited.sort_by(|a, b| a.0.cmp(&b.0));
+    visited
 }
 
-/// Every source file of the crate at `root`, each once, in path order.
-pub fn sources(root: &Path) -> Vec<Source> {
-    let mut seen = BTreeSet::new();
-    let mut sources = Vec::new();
-    let mut pending: Vec<PathBuf> = target_roots(root);
-    while let Some(path) = pending.pop() {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let parsed = syn::parse_file(&text);
-        if let Ok(file) = &parsed {
-            pending.extend(declared_modules(&path, &file.items));
-        }
-        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        sources.push(Source { file, parsed });
-    }
-    sources.sort_by(|a, b| a.file.cmp(&b.file));
-    sources
+/// `work` on every item, on every core, results in the items' order.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// The root files of the crate's targets that exist.

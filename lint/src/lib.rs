@@ -29,17 +29,17 @@ pub use finding::{Finding, Severity};
 /// that does not parse is a `syntax_error` finding at the error.
 pub fn check(root: &Path) -> Result<Vec<Finding>, String> {
     let levels = config::Levels::of_crate(root)?;
+    let scanned = discover::each_file(root, |parsed| match parsed {
+        Ok(file) => scan::scan(file),
+        Err(err) => vec![finding::Raw {
+            rule: "syntax_error",
+            at: finding::At::of(err.span()),
+            message: format!("this file does not parse: {err}"),
+            help: "fix the syntax; the checker reads only files that parse".into(),
+        }],
+    });
     let mut findings = Vec::new();
-    for source in discover::sources(root) {
-        let raws = match &source.parsed {
-            Ok(file) => scan::scan(file),
-            Err(err) => vec![finding::Raw {
-                rule: "syntax_error",
-                at: finding::At::of(err.span()),
-                message: format!("this file does not parse: {err}"),
-                help: "fix the syntax; the checker reads only files that parse".into(),
-            }],
-        };
+    for (file, raws) in scanned {
         for raw in raws {
             let severity = levels.of(raw.rule);
             if severity == Severity::Allow {
@@ -48,7 +48,7 @@ pub fn check(root: &Path) -> Result<Vec<Finding>, String> {
             findings.push(Finding {
                 rule: raw.rule,
                 severity,
-                file: source.file.clone(),
+                file: file.clone(),
                 line: raw.at.line,
                 column: raw.at.column,
                 message: raw.message,
