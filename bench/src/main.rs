@@ -15,6 +15,7 @@ mod report;
 mod servers;
 mod session;
 mod stall;
+mod tail;
 
 // Compiled so it cannot rot: its text is the hand-written side of the build-cost
 // comparison (see `build_cost`).
@@ -69,6 +70,7 @@ fn main() -> Result<(), BoxError> {
     let mut only = None;
     let mut bindings = None;
     let mut lint_speed = false;
+    let mut tail = None;
     let mut samples = 3;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -78,21 +80,26 @@ fn main() -> Result<(), BoxError> {
             "--samples" => samples = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--quick" => mode = Mode::Quick,
             "--lint-speed" => lint_speed = true,
+            "--tail" => tail = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--build-cost" => build_cost = Some(true),
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed] [--samples K]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed | --tail N] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
                      --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
                      --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
-                     --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)"
+                     --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
+                     --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)"
                 );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),
         }
+    }
+    if let Some(sessions) = tail {
+        return tail::measure(sessions, samples);
     }
     if lint_speed {
         return lint_speed::measure(samples);

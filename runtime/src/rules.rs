@@ -339,6 +339,17 @@
 //! the shape. Cases: `ui-tests/fail/bad_handler_shapes.rs`,
 //! `fail/handler_without_its_sender.rs`, `fail/mut_self_handler.rs`.
 //!
+//! # In raw code: `cargo tonic-session check`
+//! Code without the attributes is not checked by the compiler. The checker
+//! (`lint/`, `cargo tonic-session check`) finds it (`unannotated_service`,
+//! `unannotated_client`) and reports, in raw tonic code, the hazards these rules
+//! exist for under the same ids: [`ignored_send_error`](#ignored_send_error) for a
+//! discarded send into an mpsc channel that feeds a `ReceiverStream`,
+//! [`detached_half`](#detached_half) for that channel's producer task spawned and
+//! dropped, [`concurrent_recv`](#concurrent_recv) for a `Streaming<_>` behind a lock,
+//! [`undrained_receiver`](#undrained_receiver) for a streaming response read once
+//! and dropped, [`forgotten_half`](#forgotten_half) for `mem::forget` on either.
+//!
 //! # What the attributes cannot see, and what backs it at run time
 //! The attributes read one item (a function or an impl) as written; the compiler
 //! decides, by type, whether a binding they check is a half. Where they cannot
