@@ -39,8 +39,10 @@ use crate::deadline::{self, RequestDeadline};
 /// use tonic_session::server::{Drain, SessionLayer};
 ///
 /// let drain = Drain::new();
+/// // Any future: tokio's `signal::ctrl_c()`, a message from the supervisor, ...
+/// let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
 /// let signal = async {
-///     let _ = tokio::signal::ctrl_c().await;
+///     let _ = stopped.await;
 /// };
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:50051").await?;
 /// tonic::transport::Server::builder()
