@@ -8,6 +8,7 @@
 
 mod bindings_cost;
 mod build_cost;
+mod idle;
 mod lint_speed;
 mod measure;
 mod raw;
@@ -71,6 +72,7 @@ fn main() -> Result<(), BoxError> {
     let mut bindings = None;
     let mut lint_speed = false;
     let mut tail = None;
+    let mut idle = None;
     let mut samples = 3;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -81,22 +83,35 @@ fn main() -> Result<(), BoxError> {
             "--quick" => mode = Mode::Quick,
             "--lint-speed" => lint_speed = true,
             "--tail" => tail = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--idle" => idle = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--idle-side" => {
+                let raw = args.next().as_deref() == Some("raw");
+                let calls = args
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                return idle::measure_side(raw, calls);
+            }
             "--build-cost" => build_cost = Some(true),
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed | --tail N] [--samples K]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed | --tail N | --idle N] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
                      --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
                      --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
                      --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
-                     --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)"
+                     --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)\n  \
+                     --idle N: only the resident memory of N parked bidi calls, session against raw, K rounds (writes no files)"
                 );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),
         }
+    }
+    if let Some(calls) = idle {
+        return idle::measure(calls, samples);
     }
     if let Some(sessions) = tail {
         return tail::measure(sessions, samples);

@@ -115,7 +115,10 @@ impl<T> Outbox<T> {
     pub(crate) fn new() -> Self {
         Outbox {
             state: Mutex::new(State {
-                queue: VecDeque::with_capacity(BATCH),
+                // Grown as messages come: a parked or quiet session holds no batch's
+                // worth of room (2 KiB for a 32-byte message), and a streaming one
+                // reaches its batch in a few doublings and keeps it.
+                queue: VecDeque::new(),
                 sender: SenderState::Open,
                 closed: false,
                 end_status: None,
