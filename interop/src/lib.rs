@@ -6,6 +6,8 @@
 //! [`cases`] against any server. Where tonic itself keeps a case from checking
 //! everything the document asks, the case says so ([`cases::TONIC_GAPS`]).
 
+#![forbid(unsafe_code)]
+
 pub mod cases;
 pub mod echo_metadata;
 pub mod flags;
