@@ -286,7 +286,7 @@ impl Visit<'_> for Found {
         {
             self.raws.push(Raw {
                 rule: "forgotten_half",
-                at: At::of(call.func.span_of()),
+                at: At::of(callee_span(&call.func)),
                 message: format!("`{name}` is leaked"),
                 help: "let it drop (or end it): a leaked stream half never ends its call".into(),
             });
@@ -296,7 +296,7 @@ impl Visit<'_> for Found {
             && let Some(name) = call.args.first().and_then(bare_ident)
             && self.streams.iter().any(|(stream, _, _)| *stream == name)
         {
-            self.shared(&name, At::of(call.func.span_of()));
+            self.shared(&name, At::of(callee_span(&call.func)));
         }
         visit::visit_expr_call(self, call);
     }
@@ -308,9 +308,8 @@ impl Visit<'_> for Found {
             .last()
             .filter(|segment| segment.ident == "Mutex" || segment.ident == "RwLock");
         if let Some(lock) = lock
-            && let Some(span) = find_ident(lock.arguments.to_token_stream(), "Streaming")
+            && find_ident(lock.arguments.to_token_stream(), "Streaming").is_some()
         {
-            let _ = span;
             self.shared("a `Streaming`", At::of(lock.ident.span()));
         }
         visit::visit_type_path(self, path);
@@ -346,16 +345,20 @@ impl Visit<'_> for Found {
     fn visit_item(&mut self, _item: &syn::Item) {}
 }
 
-trait SpanOf {
-    fn span_of(&self) -> proc_macro2::Span;
-}
-
-impl SpanOf for Expr {
-    fn span_of(&self) -> proc_macro2::Span {
-        self.to_token_stream()
+/// Where a called function is named: the last segment of its path (`spawn` in
+/// `tokio::spawn`).
+fn callee_span(func: &Expr) -> proc_macro2::Span {
+    match func {
+        Expr::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(proc_macro2::Span::call_site, |segment| segment.ident.span()),
+        other => other
+            .to_token_stream()
             .into_iter()
             .last()
-            .map_or_else(proc_macro2::Span::call_site, |token| token.span())
+            .map_or_else(proc_macro2::Span::call_site, |token| token.span()),
     }
 }
 
@@ -383,7 +386,7 @@ impl Found {
         if let (true, Some(sender)) = (spawns, moved) {
             self.raws.push(Raw {
                 rule: "detached_half",
-                at: At::of(call.func.span_of()),
+                at: At::of(callee_span(&call.func)),
                 message: format!("`{sender}` is moved into a task whose handle is dropped"),
                 help: "keep the `JoinHandle` and await it (or spawn into a `JoinSet`) so the \
                        producer's end is observed; with tonic-session, send from the handler \

@@ -26,6 +26,21 @@ async fn drain(rx: &mut Receiver<HelloResponse>) -> Result<usize, Status> {
 }
 
 /// A receiver lent to a helper that drains it is the helper's to end.
+/// The error converted on its way to `?` (into an application error here): the
+/// `None` still ends the stream.
+#[derive(Debug)]
+struct AppError(Status);
+
+#[tonic_session::client]
+async fn converted_errors(mut client: Client) -> Result<usize, AppError> {
+    let mut rx = client.hello_server_stream(hello("c")).await.map_err(AppError)?;
+    let mut count = 0;
+    while let Some(_reply) = rx.message().await.map_err(AppError)? {
+        count += 1;
+    }
+    Ok(count)
+}
+
 #[tonic_session::client]
 async fn drained_by_a_helper(mut client: Client) -> Result<usize, Status> {
     let mut rx = client.hello_server_stream(hello("a")).await?;

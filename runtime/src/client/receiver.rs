@@ -174,14 +174,6 @@ impl<U> Receiver<U> {
             .then(|| headers.clone())
     }
 
-    /// DEADLINE_EXCEEDED if the deadline has passed: a call that failed then (its
-    /// sending half reset it at the deadline, say) failed because of it, even when
-    /// the timer has not fired yet (it ticks in milliseconds).
-    fn past_deadline(&self) -> Option<Status> {
-        let deadline = self.deadline.as_ref()?.deadline();
-        (Instant::now() >= deadline).then(crate::deadline::exceeded)
-    }
-
     /// The next message; `Ok(None)` once the call ended with status OK. An error
     /// status is returned as `Err` (and again by later calls).
     pub async fn message(&mut self) -> Result<Option<U>, Status> {
@@ -196,9 +188,12 @@ impl<U> Receiver<U> {
                     self.state = State::Open(stream);
                 }
                 Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
-                    let status = self
-                        .past_deadline()
-                        .unwrap_or_else(|| crate::wire_status::with_grpc_code(status));
+                    // A call that failed past its deadline (its sending half reset it
+                    // then, say) failed because of it, even before the millisecond
+                    // timer fired.
+                    let deadline = self.deadline.as_ref().map(|sleep| sleep.deadline());
+                    let status = crate::wire_status::with_grpc_code(status);
+                    let status = crate::deadline::because_of(deadline, status);
                     self.end(Err(status));
                 }
                 Step::Item(Some(Ok(message))) => return Ok(Some(message)),
