@@ -30,33 +30,76 @@ pub enum Cut {
 const FORWARDING: u8 = 0;
 const MID_FRAME: u8 = 1;
 const HALF_OPEN: u8 = 2;
+/// Cut: a pump still running when aborted forwards nothing more.
+const STOPPED: u8 = 3;
 
 /// What the pumps share: the mode they forward in, and a bell to wake them.
 struct Control {
     mode: AtomicU8,
     changed: Notify,
+    wiring: std::sync::Mutex<Wiring>,
+}
+
+/// The connection's sockets and pumps, and whether it was cut: the accepting task
+/// may still be wiring the connection when the cut comes (aborting a task that is
+/// running stops it only at its next `.await`), so wiring and cutting take turns.
+#[derive(Default)]
+struct Wiring {
     /// Duplicates of both sockets, to reset them whatever the pumps are doing.
-    sockets: std::sync::Mutex<Vec<TcpStream>>,
-    pumps: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    sockets: Vec<TcpStream>,
+    pumps: Vec<JoinHandle<()>>,
+    /// `Some` once stopped; `Some(true)` when the sockets were set to reset.
+    cut: Option<bool>,
 }
 
 impl Control {
+    fn wiring(&self) -> std::sync::MutexGuard<'_, Wiring> {
+        self.wiring.lock().expect("not poisoned")
+    }
+
     /// Resets both sockets (RST on close) and stops forwarding.
     fn reset(&self) {
-        for socket in self.sockets.lock().expect("not poisoned").iter() {
+        let mut wiring = self.wiring();
+        for socket in &wiring.sockets {
             // A socket already gone is as good as reset.
             let _ = socket.set_zero_linger();
         }
-        self.stop();
+        self.stop_wired(&mut wiring, true);
     }
 
     /// Stops forwarding and closes both sockets: a FIN each way, or an RST once
     /// `reset` set them to linger zero.
     fn stop(&self) {
-        for pump in self.pumps.lock().expect("not poisoned").drain(..) {
+        self.stop_wired(&mut self.wiring(), false);
+    }
+
+    fn stop_wired(&self, wiring: &mut Wiring, reset: bool) {
+        self.mode.store(STOPPED, Ordering::Release);
+        for pump in wiring.pumps.drain(..) {
             pump.abort();
         }
-        self.sockets.lock().expect("not poisoned").clear();
+        wiring.sockets.clear();
+        wiring.cut = Some(wiring.cut.unwrap_or(false) || reset);
+    }
+
+    /// Starts the two pumps of a connection, or closes it at once (as the cut
+    /// said) when the cut came first.
+    fn wire(self: &Arc<Self>, client: TcpStream, server: TcpStream) -> std::io::Result<()> {
+        let mut wiring = self.wiring();
+        if let Some(reset) = wiring.cut {
+            if reset {
+                let _ = client.set_zero_linger();
+                let _ = server.set_zero_linger();
+            }
+            return Ok(());
+        }
+        wiring.sockets = vec![duplicate(&client)?, duplicate(&server)?];
+        let (client_read, client_write) = client.into_split();
+        let (server_read, server_write) = server.into_split();
+        let up = tokio::spawn(pump(client_read, server_write, Arc::clone(self), true));
+        let down = tokio::spawn(pump(server_read, client_write, Arc::clone(self), false));
+        wiring.pumps.extend([up, down]);
+        Ok(())
     }
 }
 
@@ -82,8 +125,7 @@ impl Proxy {
         let control = Arc::new(Control {
             mode: AtomicU8::new(FORWARDING),
             changed: Notify::new(),
-            sockets: std::sync::Mutex::new(Vec::new()),
-            pumps: std::sync::Mutex::new(Vec::new()),
+            wiring: std::sync::Mutex::default(),
         });
         let shared = Arc::clone(&control);
         let accept = tokio::spawn(async move {
@@ -93,7 +135,7 @@ impl Proxy {
             let Ok(server) = TcpStream::connect(target).await else {
                 return;
             };
-            let _ = connect(client, server, &shared);
+            let _ = shared.wire(client, server);
         });
         Ok(Proxy {
             addr,
@@ -134,22 +176,6 @@ impl Drop for Proxy {
     }
 }
 
-/// Starts the two pumps of a connection.
-fn connect(client: TcpStream, server: TcpStream, control: &Arc<Control>) -> std::io::Result<()> {
-    let duplicates = vec![duplicate(&client)?, duplicate(&server)?];
-    *control.sockets.lock().expect("not poisoned") = duplicates;
-    let (client_read, client_write) = client.into_split();
-    let (server_read, server_write) = server.into_split();
-    let up = tokio::spawn(pump(client_read, server_write, Arc::clone(control), true));
-    let down = tokio::spawn(pump(server_read, client_write, Arc::clone(control), false));
-    control
-        .pumps
-        .lock()
-        .expect("not poisoned")
-        .extend([up, down]);
-    Ok(())
-}
-
 /// A second handle on the same socket, to set its options from outside the pumps.
 fn duplicate(socket: &TcpStream) -> std::io::Result<TcpStream> {
     let fd = socket2::SockRef::from(socket).try_clone()?;
@@ -182,6 +208,7 @@ async fn pump(
             return;
         };
         match control.mode.load(Ordering::Acquire) {
+            STOPPED => return,
             MID_FRAME => {
                 let _ = to.write_all(&buffer[..read.div_ceil(2)]).await;
                 control.reset();
@@ -205,4 +232,66 @@ async fn half_close(from: &mut OwnedReadHalf, to: &mut OwnedWriteHalf) {
     let _ = to.shutdown().await;
     let mut sink = vec![0u8; 16 * 1024];
     while let Ok(1..) = from.read(&mut sink).await {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two ends of one loopback connection.
+    async fn socket_pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let near = TcpStream::connect(listener.local_addr().expect("addr"));
+        let (near, far) = tokio::join!(near, listener.accept());
+        (near.expect("connect"), far.expect("accept").0)
+    }
+
+    fn control() -> Arc<Control> {
+        Arc::new(Control {
+            mode: AtomicU8::new(FORWARDING),
+            changed: Notify::new(),
+            wiring: std::sync::Mutex::default(),
+        })
+    }
+
+    /// What one end reads within a second: `Some(0)` for a FIN, `None` for nothing.
+    async fn first_read(socket: &mut TcpStream) -> Option<std::io::Result<usize>> {
+        let mut byte = [0u8; 1];
+        tokio::time::timeout(Duration::from_secs(1), socket.read(&mut byte))
+            .await
+            .ok()
+    }
+
+    #[tokio::test]
+    async fn a_connection_wired_after_the_cut_is_closed_not_forwarded() {
+        for reset in [false, true] {
+            let (mut client, proxy_client) = socket_pair().await;
+            let (proxy_server, mut server) = socket_pair().await;
+            let control = control();
+            if reset {
+                control.reset();
+            } else {
+                control.stop();
+            }
+            control.wire(proxy_client, proxy_server).expect("wire");
+            // After a reset the write itself may fail: as good as an end.
+            let _ = client.write_all(b"hello").await;
+            let ended =
+                |read: Option<std::io::Result<usize>>| !matches!(read, None | Some(Ok(1..)));
+            assert!(ended(first_read(&mut client).await), "reset: {reset}");
+            assert!(ended(first_read(&mut server).await), "reset: {reset}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wired_connection_forwards_until_the_cut() {
+        let (mut client, proxy_client) = socket_pair().await;
+        let (proxy_server, mut server) = socket_pair().await;
+        let control = control();
+        control.wire(proxy_client, proxy_server).expect("wire");
+        client.write_all(b"h").await.expect("write");
+        assert!(matches!(first_read(&mut server).await, Some(Ok(1))));
+        control.stop();
+        assert!(matches!(first_read(&mut client).await, Some(Ok(0))));
+    }
 }
