@@ -13,6 +13,8 @@ mod lint_speed;
 mod measure;
 mod raw;
 mod report;
+mod scale;
+mod scale_report;
 mod servers;
 mod session;
 mod stall;
@@ -74,6 +76,7 @@ fn main() -> Result<(), BoxError> {
     let mut tail = None;
     let mut idle = None;
     let mut samples = 3;
+    let mut scale = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -82,6 +85,7 @@ fn main() -> Result<(), BoxError> {
             "--samples" => samples = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--quick" => mode = Mode::Quick,
             "--lint-speed" => lint_speed = true,
+            "--scale" => scale = true,
             "--tail" => tail = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--idle" => idle = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--idle-side" => {
@@ -96,9 +100,10 @@ fn main() -> Result<(), BoxError> {
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--bindings N | --lint-speed | --tail N | --idle N] [--samples K]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--scale | --bindings N | --lint-speed | --tail N | --idle N] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
-                     full (default): more rounds, the build-cost comparison, BENCHMARKS.md and benchmarks.svg\n  \
+                     full (default): more rounds, the build-cost comparison and the scaling points, BENCHMARKS.md and its plots\n  \
+                     --scale: only the concurrency scaling (N sessions at once over 1 and 16 connections), session against raw (writes target/bench-scale.json)\n  \
                      --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
                      --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
                      --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
@@ -130,6 +135,20 @@ fn main() -> Result<(), BoxError> {
         println!("{:?}", build_cost::measure(mode)?);
         return Ok(());
     }
+    if scale {
+        let points = runtime.block_on(on_worker(scale::run(mode)))?;
+        println!("{}", scale_report::markdown(&points));
+        let path = report::target_dir().join("bench-scale.json");
+        std::fs::create_dir_all(report::target_dir())?;
+        std::fs::write(&path, format!("{{\n{}\n}}\n", scale_report::json(&points)))?;
+        println!(
+            "{} points in {:.0} s; wrote {}",
+            points.len(),
+            started.elapsed().as_secs_f64(),
+            path.display()
+        );
+        return Ok(());
+    }
     if let Some(only) = only {
         let results = runtime.block_on(on_worker(measure::run(mode, Some(only))))?;
         for (variant, samples) in &results.samples {
@@ -143,6 +162,9 @@ fn main() -> Result<(), BoxError> {
     }
     let mut results: Results = runtime.block_on(on_worker(measure::run(mode, None)))?;
     results.stall = runtime.block_on(stall::measure())?;
+    if mode == Mode::Full {
+        results.scale = Some(runtime.block_on(on_worker(scale::run(mode)))?);
+    }
     drop(runtime);
     if build_cost.unwrap_or(mode == Mode::Full) {
         results.build_cost = Some(build_cost::measure(mode)?);

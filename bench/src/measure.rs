@@ -5,6 +5,9 @@ use std::time::{Duration, Instant};
 
 use tonic::Status;
 
+use tonic::transport::Channel;
+
+use crate::benchpb::bench_client::BenchClient;
 use crate::benchpb::{Msg, Plan, Variant};
 use crate::servers::Servers;
 use crate::stall::Stall;
@@ -78,6 +81,8 @@ pub struct Results {
     pub unary_calls: u64,
     pub stall: Stall,
     pub build_cost: Option<crate::build_cost::BuildCost>,
+    /// The concurrency-scaling points (the full mode's).
+    pub scale: Option<Vec<crate::scale::Point>>,
     pub seconds: f64,
 }
 
@@ -112,7 +117,7 @@ impl Results {
 
 /// The `q` quantile of `sorted`, interpolated between neighbours (so the 0.5
 /// quantile of an even count is the mean of the middle two); NaN if empty.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     let Some(last) = sorted.len().checked_sub(1) else {
         return f64::NAN;
     };
@@ -127,6 +132,16 @@ async fn server_stream(servers: &mut Servers, variant: Variant, count: u64) -> R
         Variant::Inline | Variant::Spawned => &mut servers.session_client,
         _ => &mut servers.raw_client,
     };
+    read_stream(client, variant, count).await
+}
+
+/// Asks for `count` messages produced as `variant` says and reads them all, in
+/// order; how many came.
+pub async fn read_stream(
+    client: &mut BenchClient<Channel>,
+    variant: Variant,
+    count: u64,
+) -> Result<u64, Status> {
     let plan = Plan {
         count,
         variant: variant as i32,

@@ -158,6 +158,14 @@ impl RawPingPong {
         Ok(())
     }
 
+    /// Opens a call, makes `rounds` round trips and closes it; how many were made.
+    pub async fn run(client: &mut BenchClient<Channel>, rounds: u64) -> Result<u64, Status> {
+        let mut call = RawPingPong::open(client).await?;
+        call.round_trips(0..rounds).await?;
+        call.close().await?;
+        Ok(rounds)
+    }
+
     /// Half-closes and reads to the end of the call.
     pub async fn close(self) -> Result<(), Status> {
         let RawPingPong { tx, mut replies } = self;

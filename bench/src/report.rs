@@ -145,6 +145,9 @@ fn json(results: &Results, mode: Mode) -> String {
         }
         None => out.push_str("  \"build_attr_vs_hand_written\": null,\n"),
     }
+    if let Some(points) = &results.scale {
+        let _ = writeln!(out, "{},", crate::scale_report::json(points));
+    }
     let _ = writeln!(out, "  \"seconds\": {:.1}", results.seconds);
     out.push_str("}\n");
     out
@@ -232,6 +235,10 @@ fn markdown(results: &Results) -> String {
         stall.session_bound
     );
     out.push_str("![messages per second per variant](benchmarks.svg)\n");
+    if let Some(points) = &results.scale {
+        out.push('\n');
+        out.push_str(&crate::scale_report::markdown(points));
+    }
     out
 }
 
@@ -276,7 +283,7 @@ fn svg(results: &Results) -> String {
     out
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"))
@@ -292,6 +299,10 @@ pub fn write(results: &Results, mode: Mode) -> std::io::Result<()> {
     if mode == Mode::Full {
         std::fs::write(repo_root().join("BENCHMARKS.md"), markdown(results))?;
         std::fs::write(repo_root().join("benchmarks.svg"), svg(results))?;
+        if let Some(points) = &results.scale {
+            let plot = crate::scale_report::svg(points);
+            std::fs::write(repo_root().join("benchmarks-scale.svg"), plot)?;
+        }
         println!("wrote BENCHMARKS.md and benchmarks.svg");
     }
     Ok(())

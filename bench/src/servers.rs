@@ -45,24 +45,65 @@ async fn connect(addr: SocketAddr) -> Result<BenchClient<Channel>, crate::BoxErr
     Ok(BenchClient::new(channel))
 }
 
+/// Windows for thousands of streams on one connection: what a user serving them
+/// raises (tonic leaves the number of concurrent streams unlimited).
+const SCALED_CONNECTION_WINDOW: u32 = 16 * 1024 * 1024;
+
+/// `connections` clients of `addr`, each on a connection of its own with the
+/// connection window raised as on the scaled servers.
+pub async fn connect_scaled(
+    addr: SocketAddr,
+    connections: usize,
+) -> Result<Vec<BenchClient<Channel>>, crate::BoxError> {
+    let mut clients = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        let channel = Channel::from_shared(format!("http://{addr}"))?
+            .initial_connection_window_size(SCALED_CONNECTION_WINDOW)
+            .connect()
+            .await?;
+        clients.push(BenchClient::new(channel));
+    }
+    Ok(clients)
+}
+
+/// Starts both servers (they run until the runtime ends), their windows raised for
+/// thousands of streams if `scaled`; their addresses, raw first.
+async fn serve_both(scaled: bool) -> Result<[SocketAddr; 2], crate::BoxError> {
+    let raw = RawBench::default();
+    let session = SessionBench::default();
+    let (raw_listener, raw_addr) = listen()?;
+    let (session_listener, session_addr) = listen()?;
+    let builder = || {
+        let builder = Server::builder();
+        if scaled {
+            builder.initial_connection_window_size(SCALED_CONNECTION_WINDOW)
+        } else {
+            builder
+        }
+    };
+    tokio::spawn(
+        builder()
+            .add_service(BenchServer::new(raw))
+            .serve_with_incoming(raw_listener),
+    );
+    tokio::spawn(
+        builder()
+            .layer(SessionLayer::new())
+            .add_service(BenchServer::new(session))
+            .serve_with_incoming(session_listener),
+    );
+    Ok([raw_addr, session_addr])
+}
+
+/// Both servers set for thousands of streams; their addresses, raw first.
+pub async fn start_scaled() -> Result<[SocketAddr; 2], crate::BoxError> {
+    serve_both(true).await
+}
+
 impl Servers {
     /// Starts both servers (they run until the runtime ends) and connects to them.
     pub async fn start() -> Result<Servers, crate::BoxError> {
-        let raw = RawBench::default();
-        let session = SessionBench::default();
-        let (raw_listener, raw_addr) = listen()?;
-        let (session_listener, session_addr) = listen()?;
-        tokio::spawn(
-            Server::builder()
-                .add_service(BenchServer::new(raw))
-                .serve_with_incoming(raw_listener),
-        );
-        tokio::spawn(
-            Server::builder()
-                .layer(SessionLayer::new())
-                .add_service(BenchServer::new(session))
-                .serve_with_incoming(session_listener),
-        );
+        let [raw_addr, session_addr] = serve_both(false).await?;
         Ok(Servers {
             raw_client: connect(raw_addr).await?,
             session_client: connect(session_addr).await?,

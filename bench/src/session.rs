@@ -98,6 +98,22 @@ pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64
     Ok(upload.finish().await?.into_inner().count)
 }
 
+/// `rounds` sequential round trips on one bidi session; how many were made.
+#[tonic_session::client]
+pub async fn ping_pongs(client: &mut BenchClient<Channel>, rounds: u64) -> Result<u64, Status> {
+    let (mut tx, mut rx) = client.ping_pong(..).await?;
+    for seq in 0..rounds {
+        tx.send(msg(seq)).await?;
+        match rx.message().await? {
+            Some(pong) if pong.seq == seq => {}
+            other => return Err(Status::internal(format!("round {seq}: got {other:?}"))),
+        }
+    }
+    let _half_closed = tx.finish();
+    let _ended = rx.finish().await?;
+    Ok(rounds)
+}
+
 /// Sequential round trips on two bidi calls at once, the raw one by hand and a
 /// session, taking turns every [`TURN`]: a round trip's latency follows
 /// whatever else the machine is doing, so each side is timed through the same stretch
