@@ -114,21 +114,26 @@ pub fn measure_side(raw: bool, calls: usize) -> Result<(), crate::BoxError> {
     })
 }
 
-/// Runs one side in a fresh process; its bytes per call.
-fn in_child(raw: bool, calls: usize) -> Result<f64, crate::BoxError> {
-    let side = if raw { "raw" } else { "session" };
+/// Runs this binary with `args` in a fresh process; what it printed, trimmed.
+pub(crate) fn in_child(args: &[&str]) -> Result<String, crate::BoxError> {
     let output = std::process::Command::new(std::env::current_exe()?)
-        .args(["--idle-side", side, &calls.to_string()])
+        .args(args)
         .output()?;
-    let said = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
-            "the {side} side failed: {}",
+            "`{}` failed: {}",
+            args.join(" "),
             String::from_utf8_lossy(&output.stderr)
         )
         .into());
     }
-    Ok(said.trim().parse()?)
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Lower quartile, median and upper quartile of `values` (sorted in place).
+pub(crate) fn quartiles(values: &mut [f64]) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    [0.25, 0.5, 0.75].map(|q| crate::measure::quantile(values, q))
 }
 
 /// `rounds` rounds of `calls` parked calls on each side.
@@ -141,7 +146,8 @@ pub fn measure(calls: usize, rounds: usize) -> Result<(), crate::BoxError> {
             [false, true]
         };
         for raw in order {
-            let bytes = in_child(raw, calls)?;
+            let side = if raw { "raw" } else { "session" };
+            let bytes: f64 = in_child(&["--idle-side", side, &calls.to_string()])?.parse()?;
             if raw {
                 raw_bytes.push(bytes)
             } else {
@@ -153,11 +159,6 @@ pub fn measure(calls: usize, rounds: usize) -> Result<(), crate::BoxError> {
             raw_bytes[round], session_bytes[round]
         );
     }
-    let quartiles = |values: &mut Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-        [at(0.25), at(0.5), at(0.75)]
-    };
     let (raw, session) = (quartiles(&mut raw_bytes), quartiles(&mut session_bytes));
     println!(
         "memory per idle bidi session ({calls} parked, client and server in one process): raw {:.0} B \

@@ -18,6 +18,7 @@ mod scale_report;
 mod servers;
 mod session;
 mod stall;
+mod stalled;
 mod tail;
 
 // Compiled so it cannot rot: its text is the hand-written side of the build-cost
@@ -75,6 +76,7 @@ fn main() -> Result<(), BoxError> {
     let mut lint_speed = false;
     let mut tail = None;
     let mut idle = None;
+    let mut stalled = None;
     let mut samples = 3;
     let mut scale = false;
     let mut args = std::env::args().skip(1);
@@ -88,6 +90,15 @@ fn main() -> Result<(), BoxError> {
             "--scale" => scale = true,
             "--tail" => tail = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--idle" => idle = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--stalled" => stalled = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--stalled-side" => {
+                let raw = args.next().as_deref() == Some("raw");
+                let calls = args
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                return stalled::measure_side(raw, calls);
+            }
             "--idle-side" => {
                 let raw = args.next().as_deref() == Some("raw");
                 let calls = args
@@ -100,7 +111,7 @@ fn main() -> Result<(), BoxError> {
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--scale | --bindings N | --lint-speed | --tail N | --idle N] [--samples K]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--scale | --bindings N | --lint-speed | --tail N | --idle N | --stalled N] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison and the scaling points, BENCHMARKS.md and its plots\n  \
                      --scale: only the concurrency scaling (N sessions at once over 1 and 16 connections), session against raw (writes target/bench-scale.json)\n  \
@@ -108,12 +119,16 @@ fn main() -> Result<(), BoxError> {
                      --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
                      --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
                      --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)\n  \
-                     --idle N: only the resident memory of N parked bidi calls, session against raw, K rounds (writes no files)"
+                     --idle N: only the resident memory of N parked bidi calls, session against raw, K rounds (writes no files)\n  \
+                     --stalled N: only the resident memory of N server streams nobody reads, each second for 10 s, session against raw, K rounds (writes no files)"
                 );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),
         }
+    }
+    if let Some(calls) = stalled {
+        return stalled::measure(calls, samples);
     }
     if let Some(calls) = idle {
         return idle::measure(calls, samples);

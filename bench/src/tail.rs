@@ -132,7 +132,9 @@ async fn compare(
 ) -> Result<(), crate::BoxError> {
     let what = match trips {
         Trips::PingPong => "bidi ping-pong sessions",
-        Trips::Unary => "tasks making unary calls (a handler under the attribute and SessionLayer vs plain)",
+        Trips::Unary => {
+            "tasks making unary calls (a handler under the attribute and SessionLayer vs plain)"
+        }
     };
     let mut ratios = Vec::new();
     let (mut raw_all, mut session_all) = (histogram(), histogram());
