@@ -108,7 +108,7 @@ impl<U> Receiver<U> {
         let (headers, stream, _) = response.into_parts();
         Receiver {
             state: State::Open(stream),
-            headers: Some(headers),
+            headers: Some(compact(headers)),
             trailers: None,
             cancel,
             deadline: deadline.map(|at| Box::pin(sleep_until(at))),
@@ -184,7 +184,7 @@ impl<U> Receiver<U> {
             match poll_fn(|cx| self.poll_step(cx)).await {
                 Step::Headers(Ok(response)) => {
                     let (headers, stream, _) = response.into_parts();
-                    self.headers = Some(headers);
+                    self.headers = Some(compact(headers));
                     self.state = State::Open(stream);
                 }
                 Step::Headers(Err(status)) | Step::Item(Some(Err(status))) => {
@@ -265,5 +265,43 @@ impl<U> fmt::Debug for Receiver<U> {
         f.debug_struct("Receiver")
             .field("state", &state)
             .finish_non_exhaustive()
+    }
+}
+/// The response headers in a map of their own size. The transport decodes them into
+/// a map with room for dozens; a receiver keeps them for the whole call (for
+/// [`Receiver::headers`]), and a parked call should hold no more than it needs.
+fn compact(headers: MetadataMap) -> MetadataMap {
+    let headers = headers.into_headers();
+    let mut compact = http::HeaderMap::with_capacity(headers.len());
+    compact.extend(headers);
+    MetadataMap::from_headers(compact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacted_headers_keep_every_name_and_value_in_order() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", "application/grpc".parse().expect("ascii"));
+        headers.append("x-tag", "a".parse().expect("ascii"));
+        headers.append("x-tag", "b".parse().expect("ascii"));
+        headers.insert("x-trace-bin", "AAEC".parse().expect("ascii"));
+        let compacted = compact(MetadataMap::from_headers(headers.clone())).into_headers();
+        assert_eq!(compacted, headers);
+        let tags: Vec<_> = compacted.get_all("x-tag").iter().collect();
+        assert_eq!(tags, ["a", "b"]);
+        // A usual answer's two headers, decoded as the transport does (one at a
+        // time into an empty map): room for what came, not for more.
+        let mut usual = http::HeaderMap::new();
+        usual.append("content-type", "application/grpc".parse().expect("ascii"));
+        usual.append(
+            "date",
+            "Fri, 04 Dec 2026 22:26:05 GMT".parse().expect("ascii"),
+        );
+        let compacted = compact(MetadataMap::from_headers(usual.clone())).into_headers();
+        assert_eq!(compacted, usual);
+        assert_eq!((compacted.capacity(), usual.capacity()), (2, 6));
     }
 }
