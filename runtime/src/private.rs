@@ -26,6 +26,6 @@ pub fn as_layered<R>(mut request: tonic::Request<R>) -> tonic::Request<R> {
 }
 
 pub use crate::rule_check::{
-    ClientReceiving, ClientSending, Half, HalfKindRef, NotAHalf, NotAHalfKind, RuleCheck,
-    RuleCheckRef, ServerReceiving, ServerSending,
+    ClientReceiving, ClientRuleCheck, ClientRuleCheckRef, ClientSending, Half, HalfKindRef,
+    NotAHalf, NotAHalfKind, RuleCheck, RuleCheckRef, ServerReceiving, ServerSending,
 };

@@ -11,7 +11,10 @@
 //! one per kind, whose method carries the rule's bound on the half's type where a
 //! rule applies to that kind, anything else inherently. The value passes through
 //! unchanged, moved, never borrowed: a check in a binding's initialiser adds no
-//! local, and no borrow, to the body.
+//! local, and no borrow, to the body. The cleanup rules' checks, which apply to
+//! client halves alone, use the client-only wrappers ([`ClientRuleCheck`],
+//! [`ClientRuleCheckRef`]), to which a server half is anything else: such a check
+//! declares no trait for server halves.
 
 use std::marker::PhantomData;
 
@@ -24,6 +27,14 @@ pub struct RuleCheck<V>(pub V);
 
 /// A binding a rule check looks at, by reference.
 pub struct RuleCheckRef<'a, T>(pub &'a T);
+
+/// A value a check of the client-only rules looks at (the cleanup rules: a server
+/// half is ended by the `Finished` its handler returns): a server half is nothing
+/// to it, so the check needs no trait for server halves.
+pub struct ClientRuleCheck<V>(pub V);
+
+/// A binding a check of the client-only rules looks at, by reference.
+pub struct ClientRuleCheckRef<'a, T>(pub &'a T);
 
 /// A client half that sends (`Sender`, `Upload`).
 pub struct ClientSending;
@@ -64,21 +75,32 @@ pub trait NotAHalfKind {
     fn tonic_session_kind(self) -> Self::Kind;
 }
 
-impl<V> NotAHalfKind for RuleCheck<V> {
-    type Kind = NotAHalf<V>;
-    fn tonic_session_kind(self) -> NotAHalf<V> {
-        NotAHalf(self.0)
-    }
+/// The fallback of both value wrappers and both binding wrappers.
+macro_rules! not_a_half {
+    ($($wrapper:ident),*; $($by_ref:ident),*) => {
+        $(
+            impl<V> NotAHalfKind for $wrapper<V> {
+                type Kind = NotAHalf<V>;
+                fn tonic_session_kind(self) -> NotAHalf<V> {
+                    NotAHalf(self.0)
+                }
+            }
+        )*
+        $(
+            /// A binding that is not a half (for this check), looked at by
+            /// reference: taken one autoref step after [`HalfKindRef`], so only where
+            /// no half impl applies.
+            impl<'a, T> NotAHalfKind for &$by_ref<'a, T> {
+                type Kind = NotAHalf<&'a T>;
+                fn tonic_session_kind(self) -> NotAHalf<&'a T> {
+                    NotAHalf(self.0)
+                }
+            }
+        )*
+    };
 }
 
-/// A binding that is not a half, looked at by reference: taken one autoref step
-/// after [`HalfKindRef`], so only where no half impl applies.
-impl<'a, T> NotAHalfKind for &RuleCheckRef<'a, T> {
-    type Kind = NotAHalf<&'a T>;
-    fn tonic_session_kind(self) -> NotAHalf<&'a T> {
-        NotAHalf(self.0)
-    }
-}
+not_a_half!(RuleCheck, ClientRuleCheck; RuleCheckRef, ClientRuleCheckRef);
 
 /// A binding that is a half, looked at by reference. A trait, not inherent
 /// methods: where the binding's type is unknown (an error rustc already reports),
@@ -90,17 +112,18 @@ pub trait HalfKindRef {
     fn tonic_session_kind(self) -> Self::Kind;
 }
 
-/// The `tonic_session_kind` of both wrappers for one half type.
+/// The `tonic_session_kind` of a value wrapper and a binding wrapper for one half
+/// type.
 macro_rules! half_kind {
-    ($side:ident, [$($generics:tt)*], $half:ty) => {
-        impl<$($generics)*> RuleCheck<$half> {
+    ($wrapper:ident, $by_ref:ident, $side:ident, [$($generics:tt)*], $half:ty) => {
+        impl<$($generics)*> $wrapper<$half> {
             /// Marks the value as a half of this side.
             pub fn tonic_session_kind(self) -> Half<$side, $half, $half> {
                 Half(self.0, PhantomData)
             }
         }
 
-        impl<'a, $($generics)*> HalfKindRef for RuleCheckRef<'a, $half> {
+        impl<'a, $($generics)*> HalfKindRef for $by_ref<'a, $half> {
             type Kind = Half<$side, $half, &'a $half>;
             fn tonic_session_kind(self) -> Self::Kind {
                 Half(self.0, PhantomData)
@@ -109,14 +132,29 @@ macro_rules! half_kind {
     };
 }
 
-half_kind!(ClientSending, [T], client::Sender<T>);
-half_kind!(ClientSending, [T, R], client::Upload<T, R>);
-half_kind!(ClientReceiving, [U], client::Receiver<U>);
+/// A client half type, seen by both kinds of check.
+macro_rules! client_half_kind {
+    ($($args:tt)*) => {
+        half_kind!(RuleCheck, RuleCheckRef, $($args)*);
+        half_kind!(ClientRuleCheck, ClientRuleCheckRef, $($args)*);
+    };
+}
+
+/// A server half type, seen by the checks of rules that apply to both sides only.
+macro_rules! server_half_kind {
+    ($($args:tt)*) => {
+        half_kind!(RuleCheck, RuleCheckRef, $($args)*);
+    };
+}
+
+client_half_kind!(ClientSending, [T], client::Sender<T>);
+client_half_kind!(ClientSending, [T, R], client::Upload<T, R>);
+client_half_kind!(ClientReceiving, [U], client::Receiver<U>);
 // An upload's pending reply holds the call's final status as a receiver does.
-half_kind!(ClientReceiving, [T, R], client::Finishing<T, R>);
-half_kind!(ServerSending, [T], server::Sender<T>);
-half_kind!(ServerReceiving, [U], server::Receiver<U>);
-half_kind!(ServerReceiving, [U], Request<server::Receiver<U>>);
+client_half_kind!(ClientReceiving, [T, R], client::Finishing<T, R>);
+server_half_kind!(ServerSending, [T], server::Sender<T>);
+server_half_kind!(ServerReceiving, [U], server::Receiver<U>);
+server_half_kind!(ServerReceiving, [U], Request<server::Receiver<U>>);
 
 #[cfg(test)]
 mod tests {
@@ -131,5 +169,15 @@ mod tests {
         assert_eq!(not_a_half.created_here(), "x");
         let by_ref: NotAHalf<&u32> = RuleCheckRef(&3u32).tonic_session_kind();
         assert_eq!(*by_ref.created_here(), 3);
+    }
+
+    #[test]
+    fn a_client_only_check_takes_a_server_half_for_anything_else() {
+        let outbox = std::sync::Arc::new(crate::outbox::Outbox::new());
+        let (stage, _out) = crate::inline_stage::ring();
+        let tx = server::Sender::<u8>::new(outbox, stage, Default::default());
+        let not_a_half: NotAHalf<server::Sender<u8>> = ClientRuleCheck(tx).tonic_session_kind();
+        let tx = not_a_half.created_here();
+        let _any: Half<ServerSending, _, _> = RuleCheck(tx).tonic_session_kind();
     }
 }

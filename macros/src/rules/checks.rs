@@ -102,8 +102,9 @@ fn check_items(binding: &Ident, finding: Finding, allowed: Allowed) -> Option<To
     if traits.is_empty() {
         return None;
     }
-    let unchecked: Vec<&str> = SIDES
-        .into_iter()
+    let unchecked: Vec<&str> = sides_seen(finding.family)
+        .iter()
+        .copied()
         .filter(|side| !checked.contains(side))
         .collect();
     if !unchecked.is_empty() {
@@ -123,6 +124,35 @@ const SIDES: [&str; 4] = [
     "ServerSending",
     "ServerReceiving",
 ];
+
+/// Whether the rules of `family` apply to client halves alone: then the check asks
+/// the runtime's client-only wrappers, to which a server half is nothing, and
+/// needs no trait for server halves (fewer items: each costs the compiler time).
+fn client_only(family: Family) -> bool {
+    family == Family::Cleanup
+}
+
+/// The sides the check of `family` can meet.
+fn sides_seen(family: Family) -> &'static [&'static str] {
+    if client_only(family) {
+        &SIDES[..2]
+    } else {
+        &SIDES
+    }
+}
+
+/// The runtime's wrapper for a value (`by_ref`: a binding) checked for `finding`,
+/// spanned at the offending point as the rest of the call.
+fn wrapper(finding: Finding, by_ref: bool) -> Ident {
+    let family = finding.family;
+    let name = match (client_only(family), by_ref) {
+        (false, false) => "RuleCheck",
+        (false, true) => "RuleCheckRef",
+        (true, false) => "ClientRuleCheck",
+        (true, true) => "ClientRuleCheckRef",
+    };
+    Ident::new(name, finding.at)
+}
 
 /// A trait `name` answering `created_here()` for halves of `sides`, with the
 /// half's type bound by `bound` if there is one.
@@ -157,8 +187,9 @@ pub(crate) fn check_value(binding: &Ident, finding: Finding, allowed: Allowed, v
         return;
     };
     let private = quote!(::tonic_session::__private);
+    let wrapper = wrapper(finding, false);
     let mut call: Expr = syn::parse_quote_spanned! {finding.at=>
-        #private::RuleCheck(()).tonic_session_kind().created_here()
+        #private::#wrapper(()).tonic_session_kind().created_here()
     };
     let Some(slot) = value_slot(&mut call) else {
         return;
@@ -196,8 +227,9 @@ fn value_slot(call: &mut Expr) -> Option<&mut Expr> {
 pub(crate) fn check_stmt(binding: &Ident, finding: Finding, allowed: Allowed) -> Option<Stmt> {
     let items = check_items(binding, finding, allowed)?;
     let private = quote!(::tonic_session::__private);
+    let wrapper = wrapper(finding, true);
     let call = quote_spanned! {finding.at=>
-        #private::RuleCheckRef(&#binding).tonic_session_kind().created_here()
+        #private::#wrapper(&#binding).tonic_session_kind().created_here()
     };
     let stmt = quote_spanned! {binding.span()=>
         {
