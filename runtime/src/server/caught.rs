@@ -1,9 +1,9 @@
 //! Polling a handler future so that a panic becomes an `INTERNAL` status instead of
 //! tearing down the connection task.
 
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tonic::Status;
@@ -28,8 +28,37 @@ pub(crate) fn poll_caught<F: Future + ?Sized>(
     }
 }
 
+pin_project_lite::pin_project! {
+    /// A future run to completion with a panic turned into [`panicked`]. A struct
+    /// holding the future as a field: an `async fn` taking it would hold it twice
+    /// (as its argument and as its pinned local), and a handler's future is the
+    /// biggest part of a call's state.
+    pub(crate) struct Caught<F> {
+        #[pin]
+        future: F,
+        panicked: bool,
+    }
+}
+
 /// Runs `future` to completion, turning a panic into [`panicked`].
-pub(crate) async fn caught<F: Future>(future: F) -> Result<F::Output, Status> {
-    let mut future = pin!(future);
-    poll_fn(|cx| poll_caught(future.as_mut(), cx)).await
+pub(crate) fn caught<F: Future>(future: F) -> Caught<F> {
+    Caught {
+        future,
+        panicked: false,
+    }
+}
+
+impl<F: Future> Future for Caught<F> {
+    type Output = Result<F::Output, Status>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if *this.panicked {
+            // Polled again after its end: the end again, never the panicked future.
+            return Poll::Ready(Err(panicked()));
+        }
+        let polled = poll_caught(this.future, cx);
+        *this.panicked = matches!(polled, Poll::Ready(Err(_)));
+        polled
+    }
 }

@@ -170,20 +170,31 @@ impl Stop {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// `work` run until it ends or its [`Stop`] says the session must end; holds
+    /// `work` as a field, in place (see [`Caught`](super::caught::Caught)).
+    pub(crate) struct UntilStopped<W> {
+        stop: Option<Stop>,
+        #[pin]
+        work: W,
+    }
+}
+
 /// Runs `work` until it ends or `stop` says the session must end.
-pub(crate) async fn until_stopped<T>(
-    stop: Option<Stop>,
-    work: impl Future<Output = Result<T, Status>>,
-) -> Result<T, Status> {
-    let Some(mut stop) = stop else {
-        return work.await;
-    };
-    let mut work = std::pin::pin!(work);
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(status) = stop.poll_stop(cx) {
+pub(crate) fn until_stopped<W>(stop: Option<Stop>, work: W) -> UntilStopped<W> {
+    UntilStopped { stop, work }
+}
+
+impl<T, W: Future<Output = Result<T, Status>>> Future for UntilStopped<W> {
+    type Output = Result<T, Status>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Some(stop) = this.stop
+            && let Poll::Ready(status) = stop.poll_stop(cx)
+        {
             return Poll::Ready(Err(status));
         }
-        work.as_mut().poll(cx)
-    })
-    .await
+        this.work.poll(cx)
+    }
 }

@@ -2,7 +2,9 @@
 //! function per streaming RPC kind, turning tonic's arguments into session halves.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use tonic::{Request, Response, Status, Streaming};
 
@@ -62,21 +64,89 @@ where
 }
 
 /// Client streaming: a [`Receiver`]; the handler's own response is the reply.
-pub async fn client_streaming<Req, T, F, Fut>(
+///
+/// Not an `async fn`: one would hold the handler's future twice (see
+/// [`Caught`](super::caught::Caught)); the call's future is the handler's, in place.
+pub fn client_streaming<Req, T, F, Fut>(
     request: Request<Streaming<Req>>,
     handler: F,
-) -> Result<Response<T>, Status>
+) -> impl Future<Output = Result<Response<T>, Status>>
 where
     F: FnOnce(Request<Receiver<Req>>) -> Fut,
     Fut: Future<Output = Result<Response<T>, Status>>,
 {
     let stop = Stop::of(&request);
-    let request = Receiver::from_request(request, None)?;
-    until_stopped(stop, caught(handler(request))).await?
+    match Receiver::from_request(request, None) {
+        Ok(request) => Replying {
+            refused: None,
+            handler: Some(until_stopped(stop, caught(handler(request)))),
+        },
+        Err(status) => Replying {
+            refused: Some(status),
+            handler: None,
+        },
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A client-streaming call: refused before its handler ran, or its handler
+    /// running (until it ends, panics or the session must stop).
+    struct Replying<W> {
+        refused: Option<Status>,
+        #[pin]
+        handler: Option<W>,
+    }
+}
+
+impl<R, W: Future<Output = Result<Result<R, Status>, Status>>> Future for Replying<W> {
+    type Output = Result<R, Status>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Some(status) = this.refused.take() {
+            return Poll::Ready(Err(status));
+        }
+        match this.handler.as_pin_mut() {
+            Some(handler) => handler.poll(cx).map(|ended| ended.and_then(|reply| reply)),
+            None => Poll::Ready(Err(Status::internal(
+                "tonic-session: a refused call polled after its end",
+            ))),
+        }
+    }
 }
 
 /// The call's path, as `SessionLayer` recorded it, for the sender's reports.
 fn method_of<R>(request: &Request<R>) -> MethodName {
     let end = request.extensions().get::<RequestEnd>();
     end.map(RequestEnd::method).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size of what `make` returns.
+    fn size_of_return<A, F>(_make: impl FnOnce(A) -> F) -> usize {
+        std::mem::size_of::<F>()
+    }
+
+    #[test]
+    fn a_client_streaming_call_holds_its_handler_once() {
+        // A handler whose future holds a kilobyte across an await.
+        let handler = |request: Request<Receiver<u8>>| async move {
+            let held = [7u8; 1024];
+            let _request = request;
+            std::future::ready(()).await;
+            Ok::<_, Status>(Response::new(held[0]))
+        };
+        let body = size_of_return(handler);
+        let call = size_of_return(move |request| client_streaming(request, handler));
+        // The handler's future, the session's stop and a status: not a second copy.
+        assert!(
+            body > 1024 && call < body + 256,
+            "{call} B for a {body} B handler"
+        );
+        let wrapped = size_of_return(|request| caught(handler(request)));
+        assert!(wrapped <= body + 16, "caught: {wrapped} B for {body} B");
+    }
 }
