@@ -53,7 +53,10 @@ fn plan(variant: Variant) -> Request<Plan> {
 async fn session(variant: Variant) -> Result<u64, tonic::Status> {
     let service = SessionBench::default();
     let sent: Arc<AtomicU64> = service.sent.clone();
-    let response = Bench::produce(&service, plan(variant)).await?;
+    // As `SessionLayer` hands the request on: session handlers refuse a server
+    // without it.
+    let request = tonic_session::__private::as_layered(plan(variant));
+    let response = Bench::produce(&service, request).await?;
     let held = settled(&sent).await;
     drop(response);
     Ok(held)
@@ -71,4 +74,20 @@ pub async fn measure() -> Result<Stall, crate::BoxError> {
         session_inline_sent: session(Variant::Inline).await?,
         session_bound: tonic_session::server::MAX_HELD_MESSAGES as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_server_stalls_and_the_sessions_within_their_bound() {
+        let stall = measure().await.expect("each server answers");
+        assert!(stall.raw_mpsc_sent > 0, "{stall:?}");
+        // What the producer sends before it parks: the bound, plus what the stream
+        // took before it stopped being polled (none here) and one in hand.
+        for sent in [stall.session_spawned_sent, stall.session_inline_sent] {
+            assert!(sent > 0 && sent <= stall.session_bound + 1, "{stall:?}");
+        }
+    }
 }
