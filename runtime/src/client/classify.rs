@@ -7,7 +7,10 @@
 //! the streaming type wins over a trait method every other type falls back to.
 
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use tokio::time::Instant;
 
@@ -185,6 +188,55 @@ impl<T, Fut> SendingCall<T, Fut> {
     }
 }
 
+/// A call's outcome read as a streaming response ([`StreamingOutcome`]).
+pub(crate) struct Streams;
+/// A call's outcome read as a single reply ([`ReplyOutcome`]).
+pub(crate) struct Replies;
+
+pin_project_lite::pin_project! {
+    /// A call's future, its output as tonic spells it (`K` says which way). The call
+    /// is a field, held once: an `async` block awaiting it would hold it twice, and
+    /// a session boxes this future for the whole call.
+    pub(crate) struct AsTonicSpells<Fut, K> {
+        #[pin]
+        call: Fut,
+        kind: PhantomData<fn() -> K>,
+    }
+}
+
+/// `call`, its output as tonic spells it.
+fn as_tonic_spells<Fut, K>(call: Fut) -> AsTonicSpells<Fut, K> {
+    AsTonicSpells {
+        call,
+        kind: PhantomData,
+    }
+}
+
+impl<Fut: Future> Future for AsTonicSpells<Fut, Streams>
+where
+    Fut::Output: StreamingOutcome,
+{
+    type Output = Result<Response<Streaming<<Fut::Output as StreamingOutcome>::Message>>, Status>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .call
+            .poll(cx)
+            .map(StreamingOutcome::into_outcome)
+    }
+}
+
+impl<Fut: Future> Future for AsTonicSpells<Fut, Replies>
+where
+    Fut::Output: ReplyOutcome,
+{
+    type Output = Result<Response<<Fut::Output as ReplyOutcome>::Reply>, Status>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().call.poll(cx).map(ReplyOutcome::into_outcome)
+    }
+}
+
 /// A bidi call: a sending and a receiving half.
 pub trait SendingBidi {
     /// `Result<(Sender<T>, Receiver<U>), Status>`.
@@ -209,7 +261,7 @@ where
     >;
     fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send {
         let (Outbound { out, dispatch }, call) = self.take();
-        open_bidi(out, dispatch, async move { call.await.into_outcome() })
+        open_bidi(out, dispatch, as_tonic_spells::<_, Streams>(call))
     }
 }
 
@@ -231,6 +283,25 @@ where
     type Output = Result<Upload<T, <Fut::Output as ReplyOutcome>::Reply>, Status>;
     fn tonic_session_open(&self) -> impl Future<Output = Self::Output> + Send {
         let (Outbound { out, dispatch }, call) = self.take();
-        open_upload(out, dispatch, async move { call.await.into_outcome() })
+        open_upload(out, dispatch, as_tonic_spells::<_, Replies>(call))
+    }
+}
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::*;
+
+    #[test]
+    fn a_call_read_as_tonic_spells_it_is_held_once() {
+        // A call whose future holds a kilobyte across an await.
+        let call = async {
+            let held = [7u8; 1024];
+            std::future::ready(()).await;
+            let reply: Result<Response<u8>, Status> = Ok(Response::new(held[0]));
+            reply
+        };
+        let alone = std::mem::size_of_val(&call);
+        let read = as_tonic_spells::<_, Replies>(call);
+        assert!(alone > 1024 && std::mem::size_of_val(&read) == alone);
     }
 }
