@@ -16,7 +16,7 @@ use crate::benchpb::Msg;
 use crate::benchpb::bench_client::BenchClient;
 use crate::msg;
 use crate::raw::RawPingPong;
-use crate::servers::Servers;
+use crate::servers::with_servers;
 
 /// Parked calls of one side.
 enum Parked {
@@ -96,11 +96,7 @@ async fn side(
 
 /// The child's part (`--idle-side raw|session N`): prints bytes per parked call.
 pub fn measure_side(raw: bool, calls: usize) -> Result<(), crate::BoxError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let servers = Servers::start().await?;
+    with_servers(move |servers| async move {
         // One call each way first: connections, tasks and buffers that any first
         // call sets up are part of the baseline, not of the calls measured.
         let client = if raw {

@@ -100,6 +100,19 @@ pub async fn start_scaled() -> Result<[SocketAddr; 2], crate::BoxError> {
     serve_both(true).await
 }
 
+/// Runs `work` on a new multi-thread runtime, with both servers started and
+/// connected to: the frame of the bench's modes that measure one thing.
+pub fn with_servers<T, F, Fut>(work: F) -> Result<T, crate::BoxError>
+where
+    F: FnOnce(Servers) -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::BoxError>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async { work(Servers::start().await?).await })
+}
+
 impl Servers {
     /// Starts both servers (they run until the runtime ends) and connects to them.
     pub async fn start() -> Result<Servers, crate::BoxError> {

@@ -14,7 +14,7 @@ use tonic_session_tests::process::resident_bytes;
 use crate::benchpb::bench_client::BenchClient;
 use crate::benchpb::{Plan, Variant};
 use crate::idle::{in_child, quartiles};
-use crate::servers::Servers;
+use crate::servers::with_servers;
 
 /// Seconds sampled.
 const SECONDS: usize = 10;
@@ -46,11 +46,7 @@ fn producer(raw: bool) -> Variant {
 /// The child's part (`--stalled-side raw|session N`): prints bytes per stalled call
 /// at each second, space-separated.
 pub fn measure_side(raw: bool, calls: usize) -> Result<(), crate::BoxError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let servers = Servers::start().await?;
+    with_servers(move |servers| async move {
         let client = if raw {
             &servers.raw_client
         } else {

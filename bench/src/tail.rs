@@ -16,7 +16,7 @@ use tonic::transport::Channel;
 use crate::benchpb::bench_client::BenchClient;
 use crate::msg;
 use crate::raw::RawPingPong;
-use crate::servers::Servers;
+use crate::servers::{Servers, with_servers};
 
 /// Round trips per session per round.
 const TRIPS: u64 = 100;
@@ -110,11 +110,7 @@ fn percentiles(times: &Histogram<u64>) -> [u64; 3] {
 /// Runs `rounds` rounds of `sessions` concurrent ping-pong sessions on each side,
 /// then as many rounds of `sessions` tasks making unary calls.
 pub fn measure(sessions: usize, rounds: usize) -> Result<(), crate::BoxError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let servers = Servers::start().await?;
+    with_servers(move |servers| async move {
         for trips in [Trips::PingPong, Trips::Unary] {
             compare(&servers, sessions, rounds, trips).await?;
         }

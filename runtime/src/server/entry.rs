@@ -65,8 +65,8 @@ where
 
 /// Client streaming: a [`Receiver`]; the handler's own response is the reply.
 ///
-/// Not an `async fn`: one would hold the handler's future twice (see
-/// [`Caught`](super::caught::Caught)); the call's future is the handler's, in place.
+/// Not an `async fn`: one would hold the handler's future twice (as its argument
+/// and as its pinned local); the call's future is the handler's, in place.
 pub fn client_streaming<Req, T, F, Fut>(
     request: Request<Streaming<Req>>,
     handler: F,
