@@ -68,6 +68,13 @@ pub(crate) fn repo_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The arguments of a child's side (`raw|session N`): raw or not, and N.
+fn child_side(args: &mut impl Iterator<Item = String>) -> (bool, usize) {
+    let raw = args.next().as_deref() == Some("raw");
+    let calls = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    (raw, calls)
+}
+
 fn main() -> Result<(), BoxError> {
     let mut mode = Mode::Full;
     let mut build_cost = None;
@@ -92,19 +99,11 @@ fn main() -> Result<(), BoxError> {
             "--idle" => idle = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--stalled" => stalled = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--stalled-side" => {
-                let raw = args.next().as_deref() == Some("raw");
-                let calls = args
-                    .next()
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .unwrap_or(1);
+                let (raw, calls) = child_side(&mut args);
                 return stalled::measure_side(raw, calls);
             }
             "--idle-side" => {
-                let raw = args.next().as_deref() == Some("raw");
-                let calls = args
-                    .next()
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .unwrap_or(1);
+                let (raw, calls) = child_side(&mut args);
                 return idle::measure_side(raw, calls);
             }
             "--build-cost" => build_cost = Some(true),
