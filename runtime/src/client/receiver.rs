@@ -267,9 +267,11 @@ impl<U> fmt::Debug for Receiver<U> {
             .finish_non_exhaustive()
     }
 }
+
 /// The response headers in a map of their own size. The transport decodes them into
-/// a map with room for dozens; a receiver keeps them for the whole call (for
-/// [`Receiver::headers`]), and a parked call should hold no more than it needs.
+/// a map with room to spare (six entries for the usual two); a receiver keeps them
+/// for the whole call (for [`Receiver::headers`]), and a parked call should hold no
+/// more than it needs.
 fn compact(headers: MetadataMap) -> MetadataMap {
     let headers = headers.into_headers();
     let mut compact = http::HeaderMap::with_capacity(headers.len());
