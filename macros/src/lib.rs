@@ -18,14 +18,24 @@ use proc_macro::TokenStream;
 /// Documented, with examples, where it is meant to be used: `tonic_session::service`.
 #[proc_macro_attribute]
 pub fn service(args: TokenStream, input: TokenStream) -> TokenStream {
-    service::expand(args.into(), input.into()).into()
+    with_deep_stack(|| service::expand(args.into(), input.into()).into())
 }
 
 /// Turns calls of streaming RPCs into session halves.
 /// Documented, with examples, where it is meant to be used: `tonic_session::client`.
 #[proc_macro_attribute]
 pub fn client(args: TokenStream, input: TokenStream) -> TokenStream {
-    client::expand(args.into(), input.into()).into()
+    with_deep_stack(|| client::expand(args.into(), input.into()).into())
+}
+
+/// Runs an expansion with room for the deepest expression rustc accepts. Parsing, the
+/// analysis, printing and dropping syn's tree all recurse once per level of nesting, and a
+/// body such as `a + b + .. + z` over thousands of terms would otherwise overflow the
+/// compiler thread's stack. The new stack is on this thread (the macro API is bound to
+/// it); it is reserved, not touched, so only the depth actually used costs memory.
+fn with_deep_stack<R>(expand: impl FnOnce() -> R) -> R {
+    const STACK: usize = 256 * 1024 * 1024;
+    stacker::grow(STACK, expand)
 }
 
 /// An exception to a rule, with its reason: `#[tonic_session::allow(unfinished_sender,
