@@ -39,6 +39,11 @@ pub fn each_file<R: Send>(
     visited
 }
 
+/// The stack of each worker: parsing, the walks and dropping syn's tree recurse once
+/// per level of nesting, and generated code writes sums thousands of terms long.
+/// Reserved, not touched: only the depth actually used costs memory.
+const WORKER_STACK: usize = 256 * 1024 * 1024;
+
 /// `work` on every item, on every core, results in the items' order.
 pub fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -47,14 +52,21 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync)
         let work = &work;
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<R>>()))
+            .map(|part| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || part.iter().map(work).collect::<Vec<R>>())
+                    .map_err(|_| part)
+            })
             .collect();
         handles
             .into_iter()
-            .flat_map(|handle| {
-                handle
+            .flat_map(|handle| match handle {
+                Ok(handle) => handle
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: the part is done here, not lost.
+                Err(part) => part.iter().map(work).collect(),
             })
             .collect()
     })

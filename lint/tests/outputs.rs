@@ -149,3 +149,18 @@ fn a_file_that_does_not_parse_is_a_finding_not_a_panic() {
     assert_eq!(findings[0].rule, "syntax_error");
     assert_eq!(findings[0].line, 1);
 }
+
+#[test]
+fn an_expression_thousands_of_levels_deep_is_checked_not_a_stack_overflow() {
+    let root = with_manifest("deep", "[package]\nname = \"x\"\n");
+    let sum = vec!["n"; 20_000].join(" + ");
+    let source = format!(
+        "pub async fn first(mut rx: tonic::Streaming<usize>) -> usize {{\n\
+         let n = rx.message().await.ok().flatten().unwrap_or(0);\n\
+         {sum}\n}}\n"
+    );
+    std::fs::write(root.join("src/lib.rs"), source).expect("a deep file");
+    let findings = check(&root).expect("checked");
+    let rules: Vec<&str> = findings.iter().map(|finding| finding.rule).collect();
+    assert_eq!(rules, ["unannotated_client"], "{findings:?}");
+}
