@@ -9,7 +9,6 @@ mod errors;
 mod never_panics;
 mod rules;
 mod service;
-mod syntax;
 mod types;
 
 use proc_macro::TokenStream;

@@ -24,9 +24,11 @@ use crate::errors::Errors;
 use crate::rules::checks::check_stmt;
 use crate::rules::findings::{Family, Finding};
 use crate::rules::misuse;
-use crate::rules::scopes::Scopes;
-use crate::rules::{captures, containers};
-use crate::syntax::{bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents};
+use tonic_session_engine::scopes::Scopes;
+use tonic_session_engine::syntax::{
+    bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents,
+};
+use tonic_session_engine::{captures, containers};
 
 /// A binding the analysis follows.
 pub(crate) struct Binding {
@@ -227,7 +229,7 @@ impl Analysis {
     /// The first mention of each binding in `tokens`, skipping `shadowed` names.
     fn mentioned(&self, tokens: &TokenStream, shadowed: &[String]) -> Vec<(usize, Span)> {
         let mut seen = BTreeSet::new();
-        crate::syntax::idents(tokens)
+        tonic_session_engine::syntax::idents(tokens)
             .into_iter()
             .map(|ident| (ident.to_string(), ident.span()))
             .filter(|(name, _)| !shadowed.contains(name))

@@ -90,7 +90,10 @@ fn shape_error(at: &dyn Spanned, shape: Shape) -> RuleError {
 /// Whether the signature returns a `Finished` (`Result<Finished, Status>`): a
 /// handler that sends.
 fn returns_finished(output: &syn::ReturnType) -> bool {
-    crate::syntax::names_any(&quote::ToTokens::to_token_stream(output), &["Finished"])
+    tonic_session_engine::syntax::names_any(
+        &quote::ToTokens::to_token_stream(output),
+        &["Finished"],
+    )
 }
 
 /// A handler that returns `Finished` but takes no sending half to finish.

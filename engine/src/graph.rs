@@ -8,7 +8,7 @@ use crate::allow::Allowed;
 /// right after another statement that initialises it, or first thing in a body (a
 /// parameter, or a capture of a `move` closure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Site {
+pub enum Site {
     /// Around the initialiser of the `let` that is statement `index` of the block at
     /// `block`.
     Init { block: usize, index: usize },
@@ -24,24 +24,24 @@ pub(crate) enum Site {
 
 /// A binding the passes follow.
 #[derive(Clone, Debug)]
-pub(crate) struct Binding {
-    pub(crate) ident: Ident,
+pub struct Binding {
+    pub ident: Ident,
     /// Whether it can hold a session half at all (see `syntax::may_yield_a_half`):
     /// only those get a check.
-    pub(crate) may_be_a_half: bool,
+    pub may_be_a_half: bool,
     /// Rules allowed for it.
-    pub(crate) allowed: Allowed,
+    pub allowed: Allowed,
     /// Where its check goes; `None` where no check can be put (a pattern binding).
-    pub(crate) site: Option<Site>,
+    pub site: Option<Site>,
     /// The halves moved into it, if it is a local container (`Some(tx)`, a tuple, a
     /// struct literal, an array, `vec![..]`): their end is its to make, and where it
     /// leaks, they do.
-    pub(crate) carries: Vec<usize>,
+    pub carries: Vec<usize>,
 }
 
 /// What a leak site is, for the diagnostic and for tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum LeakKind {
+pub enum LeakKind {
     /// A `return` that is not `return Err(..)`.
     Return,
     /// The end of the function (or closure) body.
@@ -58,14 +58,14 @@ pub(crate) enum LeakKind {
 
 /// Where a path may leave a binding unended.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Point {
-    pub(crate) kind: LeakKind,
-    pub(crate) at: Span,
+pub struct Point {
+    pub kind: LeakKind,
+    pub at: Span,
 }
 
 /// What happens to bindings in straight-line code.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Event {
+pub enum Event {
     /// The binding now owes its end (declared, or assigned anew).
     Owe(usize),
     /// Its end is taken care of: finished, cancelled, read to its end, handed on.
@@ -88,21 +88,21 @@ pub(crate) enum Event {
 
 /// A node: straight-line events, then the successors.
 #[derive(Debug, Default)]
-pub(crate) struct Node {
-    pub(crate) events: Vec<Event>,
-    pub(crate) next: Vec<usize>,
+pub struct Node {
+    pub events: Vec<Event>,
+    pub next: Vec<usize>,
 }
 
 /// One body's graph; node 0 is its entry.
 #[derive(Debug, Default)]
-pub(crate) struct Graph {
-    pub(crate) nodes: Vec<Node>,
+pub struct Graph {
+    pub nodes: Vec<Node>,
 }
 
 /// Every graph of a function (its body first, then closures and async blocks), over
 /// one table of bindings.
 #[derive(Debug, Default)]
-pub(crate) struct Program {
-    pub(crate) graphs: Vec<Graph>,
-    pub(crate) bindings: Vec<Binding>,
+pub struct Program {
+    pub graphs: Vec<Graph>,
+    pub bindings: Vec<Binding>,
 }

@@ -1,9 +1,9 @@
 //! The one solver the passes share: a forward dataflow over a graph, to a fixpoint.
 
-use super::graph::{Event, Graph};
+use crate::graph::{Event, Graph};
 
 /// What a pass knows at a program point; joining where paths meet.
-pub(crate) trait Facts: Clone {
+pub trait Facts: Clone {
     /// Joins `other` into `self`; whether `self` changed.
     fn join(&mut self, other: &Self) -> bool;
 }
@@ -12,7 +12,7 @@ pub(crate) trait Facts: Clone {
 /// node and index) until the facts before each node stop changing; `entry` holds at
 /// the entry. An event may be seen more than once, with growing facts: what a pass
 /// reports from it must not depend on which time.
-pub(crate) fn forward<F: Facts>(
+pub fn forward<F: Facts>(
     graph: &Graph,
     entry: F,
     mut transfer: impl FnMut(&mut F, &Event, (usize, usize)),
@@ -47,37 +47,37 @@ pub(crate) fn forward<F: Facts>(
 
 /// A set of binding ids, one bit each.
 #[derive(Clone, PartialEq, Eq)]
-pub(crate) struct BitSet(Vec<u64>);
+pub struct BitSet(Vec<u64>);
 
 impl BitSet {
-    pub(crate) fn new(width: usize) -> Self {
+    pub fn new(width: usize) -> Self {
         BitSet(vec![0; width.div_ceil(64)])
     }
 
-    pub(crate) fn insert(&mut self, bit: usize) {
+    pub fn insert(&mut self, bit: usize) {
         if let Some(word) = self.0.get_mut(bit / 64) {
             *word |= 1 << (bit % 64);
         }
     }
 
-    pub(crate) fn remove(&mut self, bit: usize) {
+    pub fn remove(&mut self, bit: usize) {
         if let Some(word) = self.0.get_mut(bit / 64) {
             *word &= !(1 << (bit % 64));
         }
     }
 
-    pub(crate) fn contains(&self, bit: usize) -> bool {
+    pub fn contains(&self, bit: usize) -> bool {
         self.0
             .get(bit / 64)
             .is_some_and(|word| word & (1 << (bit % 64)) != 0)
     }
 
     /// Empties the set.
-    pub(crate) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.0.iter_mut().for_each(|word| *word = 0);
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.0.len() * 64).filter(|&bit| self.contains(bit))
     }
 }
@@ -95,10 +95,10 @@ impl Facts for BitSet {
 
 /// Where, in the order of the code, an event stands: graph, node, event. Passes
 /// keep the first finding per binding by this order.
-pub(crate) type Place = (usize, usize, usize);
+pub type Place = (usize, usize, usize);
 
 /// Keeps, per binding, the earliest place seen.
-pub(crate) fn keep_first(
+pub fn keep_first(
     first: &mut std::collections::BTreeMap<usize, Place>,
     binding: usize,
     place: Place,

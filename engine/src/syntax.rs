@@ -7,7 +7,7 @@ use syn::{Expr, Ident, Pat};
 
 /// Every identifier in `tokens`, groups included, in order: what the analyses see of
 /// code they cannot parse (macro arguments) or need only the names of.
-pub(crate) fn idents(tokens: &TokenStream) -> Vec<Ident> {
+pub fn idents(tokens: &TokenStream) -> Vec<Ident> {
     fn walk(tokens: &TokenStream, found: &mut Vec<Ident>) {
         for token in tokens.clone() {
             match token {
@@ -23,7 +23,7 @@ pub(crate) fn idents(tokens: &TokenStream) -> Vec<Ident> {
 }
 
 /// Whether `tokens` name any of `names`.
-pub(crate) fn names_any(tokens: &TokenStream, names: &[&str]) -> bool {
+pub fn names_any(tokens: &TokenStream, names: &[&str]) -> bool {
     idents(tokens)
         .iter()
         .any(|ident| names.iter().any(|name| ident == name))
@@ -31,7 +31,7 @@ pub(crate) fn names_any(tokens: &TokenStream, names: &[&str]) -> bool {
 
 /// Whether `expr` can produce a session half: it awaits something, moves a
 /// binding (`let rx2 = rx;`), or takes a request apart (`request.into_inner()`).
-pub(crate) fn may_yield_a_half(expr: &Expr) -> bool {
+pub fn may_yield_a_half(expr: &Expr) -> bool {
     let into_inner = matches!(expr, Expr::MethodCall(call) if call.method == "into_inner");
     into_inner
         || bare_ident(expr).is_some()
@@ -39,12 +39,12 @@ pub(crate) fn may_yield_a_half(expr: &Expr) -> bool {
 }
 
 /// Whether a type or pattern names a session half (`Sender`, `Upload`, `Receiver`).
-pub(crate) fn mentions_a_half(tokens: &TokenStream) -> bool {
+pub fn mentions_a_half(tokens: &TokenStream) -> bool {
     names_any(tokens, &["Sender", "Upload", "Receiver"])
 }
 
 /// The identifiers a pattern binds by value (`x`, `mut x`, `(a, b)`, `x: T`).
-pub(crate) fn pattern_idents(pat: &Pat) -> Vec<Ident> {
+pub fn pattern_idents(pat: &Pat) -> Vec<Ident> {
     match pat {
         Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
             vec![ident.ident.clone()]
@@ -58,7 +58,7 @@ pub(crate) fn pattern_idents(pat: &Pat) -> Vec<Ident> {
 }
 
 /// The patterns of the `let`s in an `if` or `while` condition (`let` chains too).
-pub(crate) fn collect_lets<'e>(expr: &'e Expr, lets: &mut Vec<&'e Pat>) {
+pub fn collect_lets<'e>(expr: &'e Expr, lets: &mut Vec<&'e Pat>) {
     match expr {
         Expr::Let(bound) => lets.push(&bound.pat),
         Expr::Binary(binary) => {
@@ -71,7 +71,7 @@ pub(crate) fn collect_lets<'e>(expr: &'e Expr, lets: &mut Vec<&'e Pat>) {
 }
 
 /// The name of a bare local (`x`, `(x)`).
-pub(crate) fn bare_ident(expr: &Expr) -> Option<String> {
+pub fn bare_ident(expr: &Expr) -> Option<String> {
     match expr {
         Expr::Path(path) if path.qself.is_none() => path.path.get_ident().map(ToString::to_string),
         Expr::Paren(paren) => bare_ident(&paren.expr),
@@ -81,7 +81,7 @@ pub(crate) fn bare_ident(expr: &Expr) -> Option<String> {
 
 /// `Err(..)` (or `Err(..).into()`-free forms): a value that makes the path an
 /// error exit.
-pub(crate) fn is_err_value(expr: &Expr) -> bool {
+pub fn is_err_value(expr: &Expr) -> bool {
     match expr {
         Expr::Call(call) => {
             matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Err"))

@@ -10,19 +10,19 @@ use syn::{Expr, Pat};
 use crate::syntax::pattern_idents;
 
 /// What a body names of the code around it.
-pub(crate) struct Mentions {
+pub struct Mentions {
     /// Every local it names (its own included), with its first mention: for the
     /// code around it, each may be handed on.
-    pub(crate) named: Vec<(String, Span)>,
+    pub named: Vec<(String, Span)>,
     /// Those it surely takes from around it (named, never declared inside): only
     /// these may be named again by a check outside or at its top, which must not
     /// capture or borrow anything the code did not.
-    pub(crate) captured: Vec<String>,
+    pub captured: Vec<String>,
 }
 
 /// What `body` names, first mention first, each once; `parameters` are the names
 /// its closure binds.
-pub(crate) fn of(body: &Expr, parameters: &[String]) -> Mentions {
+pub fn of(body: &Expr, parameters: &[String]) -> Mentions {
     let mut names = Names::default();
     names.declared.extend(parameters.iter().cloned());
     names.visit_expr(body);

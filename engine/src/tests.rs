@@ -1,9 +1,9 @@
 //! The cleanup pass on bodies given as strings, without the compiler: which
 //! bindings may leak, and at what kind of point.
 
-use super::graph::LeakKind::{self, *};
-use super::{cleanup, lower};
 use crate::allow::Allowed;
+use crate::graph::LeakKind::{self, *};
+use crate::{cleanup, lower};
 
 /// The leaks of the halves (bindings that may be one) in `function`, as (name, kind).
 fn leaks(function: &str) -> Vec<(String, LeakKind)> {
@@ -188,7 +188,7 @@ fn a_container_takes_over_the_end_of_the_halves_moved_into_it() {
 fn sent_after_failure(function: &str) -> Vec<String> {
     let function: syn::ItemFn = syn::parse_str(function).expect("a function");
     let program = lower::lower(&function.sig.inputs, &function.block, Allowed::default());
-    super::ignored::sends_after_failure(&program)
+    crate::ignored::sends_after_failure(&program)
         .into_iter()
         .map(|found| program.bindings[found.binding].ident.to_string())
         .collect()

@@ -12,7 +12,7 @@ const WRAPPERS: [&str; 3] = ["Some", "Ok", "Err"];
 
 /// The bare locals `init` moves into a container it builds (nested containers
 /// included).
-pub(crate) fn moved_in(init: &Expr) -> Vec<String> {
+pub fn moved_in(init: &Expr) -> Vec<String> {
     let mut names = Vec::new();
     collect(init, &mut names, false);
     names

@@ -12,18 +12,18 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
-use super::dataflow::{BitSet, forward, keep_first};
-use super::graph::{Event, Program};
+use crate::dataflow::{BitSet, forward, keep_first};
+use crate::graph::{Event, Program};
 
 /// A send on `binding` at `at` that may follow a failed send the code went on from.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct SendAfterFailure {
-    pub(crate) binding: usize,
-    pub(crate) at: Span,
+pub struct SendAfterFailure {
+    pub binding: usize,
+    pub at: Span,
 }
 
 /// The first such send per binding, in the order of the code.
-pub(crate) fn sends_after_failure(program: &Program) -> Vec<SendAfterFailure> {
+pub fn sends_after_failure(program: &Program) -> Vec<SendAfterFailure> {
     let width = program.bindings.len();
     let mut first = BTreeMap::new();
     for (index, graph) in program.graphs.iter().enumerate() {

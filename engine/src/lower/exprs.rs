@@ -6,8 +6,8 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprIf, ExprMatch, Label, Macro, Pat};
 
 use super::{Jumps, Lowering, ends, sends};
-use crate::rules::captures;
-use crate::rules::graph::{Event, LeakKind, Point};
+use crate::captures;
+use crate::graph::{Event, LeakKind, Point};
 use crate::syntax::{bare_ident, collect_lets, is_err_value};
 
 /// Macros that only format their arguments: a binding they mention is borrowed.

@@ -10,14 +10,16 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Local, Pat, Stmt};
 
-use super::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
-use super::place::checks_in_initialiser;
+use crate::sites::checks_in_initialiser;
+
+use crate::graph::{Binding, Event, Graph, LeakKind, Node, Point, Program, Site};
+
 use crate::allow::{self, Allowed};
-use crate::rules::scopes::Scopes;
+use crate::scopes::Scopes;
 use crate::syntax::{is_err_value, may_yield_a_half, mentions_a_half, pattern_idents};
 
 /// Lowers `body`, with the by-value identifier parameters of its function.
-pub(crate) fn lower<'a>(
+pub fn lower<'a>(
     inputs: impl IntoIterator<Item = &'a FnArg>,
     body: &Block,
     allowed: Allowed,
@@ -43,7 +45,7 @@ pub(crate) fn lower<'a>(
 }
 
 /// The address that identifies a syntax node between lowering and placing.
-pub(crate) fn address<T>(node: &T) -> usize {
+pub fn address<T>(node: &T) -> usize {
     std::ptr::from_ref(node).addr()
 }
 
@@ -301,7 +303,7 @@ impl<'p> Lowering<'p> {
 
     /// The halves a container literal takes by value (see `containers`).
     fn moved_into_container(&self, init: &Expr) -> Vec<usize> {
-        let names = crate::rules::containers::moved_in(init);
+        let names = crate::containers::moved_in(init);
         let halves = names.iter().filter_map(|name| self.resolve(name));
         halves
             .filter(|&id| self.program.bindings[id].may_be_a_half)

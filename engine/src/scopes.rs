@@ -2,34 +2,34 @@
 
 /// Name -> binding id, per open scope.
 #[derive(Debug, Default)]
-pub(crate) struct Scopes(Vec<Vec<(String, usize)>>);
+pub struct Scopes(Vec<Vec<(String, usize)>>);
 
 impl Scopes {
     /// Opens a scope.
-    pub(crate) fn open(&mut self) {
+    pub fn open(&mut self) {
         self.0.push(Vec::new());
     }
 
     /// Closes the innermost scope; the bindings it declared, latest first.
-    pub(crate) fn close(&mut self) -> Vec<usize> {
+    pub fn close(&mut self) -> Vec<usize> {
         let scope = self.0.pop().unwrap_or_default();
         scope.into_iter().rev().map(|(_, id)| id).collect()
     }
 
     /// How many scopes are open.
-    pub(crate) fn depth(&self) -> usize {
+    pub fn depth(&self) -> usize {
         self.0.len()
     }
 
     /// Declares `name` as binding `id` in the innermost scope.
-    pub(crate) fn declare(&mut self, name: String, id: usize) {
+    pub fn declare(&mut self, name: String, id: usize) {
         if let Some(scope) = self.0.last_mut() {
             scope.push((name, id));
         }
     }
 
     /// The binding `name` stands for here.
-    pub(crate) fn resolve(&self, name: &str) -> Option<usize> {
+    pub fn resolve(&self, name: &str) -> Option<usize> {
         self.0
             .iter()
             .rev()
@@ -39,7 +39,7 @@ impl Scopes {
     }
 
     /// The bindings declared in scopes deeper than `depth`, latest first.
-    pub(crate) fn deeper_than(&self, depth: usize) -> Vec<usize> {
+    pub fn deeper_than(&self, depth: usize) -> Vec<usize> {
         let deeper = self.0.get(depth..).unwrap_or_default();
         deeper
             .iter()

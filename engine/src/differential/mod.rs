@@ -11,8 +11,8 @@ mod generate;
 mod render;
 mod truth;
 
-use super::{cleanup, lower};
 use crate::allow::Allowed;
+use crate::{cleanup, lower};
 
 /// A statement of the model. Loops carry their label's number.
 #[derive(Clone, Debug)]

@@ -9,18 +9,18 @@
 
 use std::collections::BTreeMap;
 
-use super::dataflow::{BitSet, Facts, Place, forward, keep_first};
-use super::graph::{Event, Graph, Point, Program};
+use crate::dataflow::{BitSet, Facts, Place, forward, keep_first};
+use crate::graph::{Event, Graph, Point, Program};
 
 /// The first point (in the order of the code) where binding `binding` may leak.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Leak {
-    pub(crate) binding: usize,
-    pub(crate) point: Point,
+pub struct Leak {
+    pub binding: usize,
+    pub point: Point,
 }
 
 /// The bindings that may leak, each once, at its first leak.
-pub(crate) fn leaks(program: &Program) -> Vec<Leak> {
+pub fn leaks(program: &Program) -> Vec<Leak> {
     let mut first: BTreeMap<usize, Place> = BTreeMap::new();
     let width = program.bindings.len();
     for (index, graph) in program.graphs.iter().enumerate() {
