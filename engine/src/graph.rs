@@ -105,4 +105,8 @@ pub struct Graph {
 pub struct Program {
     pub graphs: Vec<Graph>,
     pub bindings: Vec<Binding>,
+    /// Names the front end knows to bind halves, whatever their value is made of
+    /// (the checker's raw senders, made by `mpsc::channel`): where no type decides,
+    /// the front end does.
+    pub named_halves: Vec<String>,
 }

@@ -184,6 +184,33 @@ fn a_container_takes_over_the_end_of_the_halves_moved_into_it() {
     }
 }
 
+#[test]
+fn a_name_the_front_end_knows_is_followed_into_a_task_whatever_its_value() {
+    // Raw code: `mpsc::channel` awaits nothing, so only the front end can say `tx`
+    // is a half; told so, the engine follows it into the `move` block.
+    let function: syn::ItemFn = syn::parse_str(
+        "async fn f() {
+            let (tx, rx) = mpsc::channel(4);
+            let task = tokio::spawn(async move {
+                loop { if let Err(_) = tx.send(1).await { warn(); } }
+            });
+            keep(task, rx);
+        }",
+    )
+    .expect("a function");
+    let sends = |named: Vec<String>| {
+        let program = lower::lower_naming_halves(
+            &function.sig.inputs,
+            &function.block,
+            Allowed::default(),
+            named,
+        );
+        crate::ignored::sends_after_failure(&program).len()
+    };
+    assert_eq!(sends(Vec::new()), 0);
+    assert_eq!(sends(vec!["tx".to_owned()]), 1);
+}
+
 /// The halves a path sends on again after a failed send.
 fn sent_after_failure(function: &str) -> Vec<String> {
     let function: syn::ItemFn = syn::parse_str(function).expect("a function");

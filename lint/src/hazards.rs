@@ -14,6 +14,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
 use crate::finding::{At, Raw};
+use crate::flow::{RawHalves, path_hazards};
 use crate::tokens::{bare_ident, find_ident, last_segment, mentions, path_has};
 
 /// The hazards of one function body (with its parameters).
@@ -22,10 +23,20 @@ pub fn hazards(sig: &syn::Signature, body: &syn::Block) -> Vec<Raw> {
     halves.streams_from_params(sig);
     halves.visit_block(body);
     let feeding = halves.feeding();
+    let on_paths = RawHalves {
+        responses: halves.responses().collect(),
+        feeding: feeding.iter().cloned().collect(),
+    };
     let mut found = Found::with(feeding, halves.streams);
     found.visit_block(body);
-    found.undrained(body);
-    found.raws
+    let mut raws = found.raws;
+    for raw in path_hazards(sig, body, &on_paths) {
+        let said = |other: &Raw| other.rule == raw.rule && other.at.line == raw.at.line;
+        if !raws.iter().any(said) {
+            raws.push(raw);
+        }
+    }
+    raws
 }
 
 /// `concurrent_recv` in the types an item declares (a field
@@ -55,12 +66,23 @@ struct Halves {
     wrappers: Vec<(String, String)>,
     /// (clone, of): `let clone = sender.clone();`.
     clones: Vec<(String, String)>,
-    /// Locals that are raw receiving streams: where made, and whether a call's
-    /// response (a client's, which must be read to its end).
+    /// Locals that are raw receiving streams: where their name is written, and
+    /// whether a call's response (a client's, which must be read to its end).
     streams: Vec<(String, At, bool)>,
+    /// Locals read as a stream (`s.message()`): a unary call's `into_inner()` is a
+    /// message, not a stream, and is never read so.
+    read_as_streams: HashSet<String>,
 }
 
 impl Halves {
+    /// Where the call responses among the streams are bound: those read as streams.
+    fn responses(&self) -> impl Iterator<Item = At> + '_ {
+        self.streams
+            .iter()
+            .filter(|(name, _, response)| *response && self.read_as_streams.contains(name))
+            .map(|(_, at, _)| *at)
+    }
+
     /// The senders that feed a stream going to tonic, and their clones.
     fn feeding(&self) -> HashSet<String> {
         let feeds = |sender: &String| {
@@ -157,9 +179,9 @@ impl Visit<'_> for Halves {
                 let request = bare_ident(&call.receiver)
                     .is_some_and(|of| self.streams.iter().any(|(name, _, _)| *name == of));
                 let response = init.is_some_and(crate::coverage::awaited_response);
-                if let (true, Some(name)) = (request || response, pat_name(pat)) {
+                if let (true, Some(ident)) = (request || response, pat_ident(pat)) {
                     self.streams
-                        .push((name, At::of(local.let_token.span), response));
+                        .push((ident.to_string(), At::of(ident.span()), response));
                 }
             }
             _ => {}
@@ -178,6 +200,11 @@ impl Visit<'_> for Halves {
     }
 
     fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+        if call.method == "message"
+            && let Some(name) = bare_ident(&call.receiver)
+        {
+            self.read_as_streams.insert(name);
+        }
         // A generated client's method takes the request stream itself.
         call.args.iter().for_each(|arg| self.handed_to_tonic(arg));
         visit::visit_expr_method_call(self, call);
@@ -194,9 +221,13 @@ fn is_channel(func: &Expr) -> bool {
 }
 
 fn pat_name(pat: &Pat) -> Option<String> {
+    pat_ident(pat).map(ToString::to_string)
+}
+
+fn pat_ident(pat: &Pat) -> Option<&syn::Ident> {
     match pat {
-        Pat::Ident(ident) => Some(ident.ident.to_string()),
-        Pat::Type(typed) => pat_name(&typed.pat),
+        Pat::Ident(ident) => Some(&ident.ident),
+        Pat::Type(typed) => pat_ident(&typed.pat),
         _ => None,
     }
 }
@@ -206,9 +237,6 @@ struct Found {
     feeding: HashSet<String>,
     streams: Vec<(String, At, bool)>,
     raws: Vec<Raw>,
-    /// Reads of a stream: (name, inside a loop).
-    reads: Vec<(String, bool)>,
-    loop_depth: usize,
 }
 
 /// `tx.send(..)` (awaited or not) on a feeding sender: the send call.
@@ -233,8 +261,6 @@ impl Found {
             feeding,
             streams,
             raws: Vec::new(),
-            reads: Vec::new(),
-            loop_depth: 0,
         }
     }
 
@@ -315,33 +341,6 @@ impl Visit<'_> for Found {
         visit::visit_type_path(self, path);
     }
 
-    fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
-        if call.method == "message"
-            && let Some(name) = bare_ident(&call.receiver)
-        {
-            self.reads.push((name, self.loop_depth > 0));
-        }
-        visit::visit_expr_method_call(self, call);
-    }
-
-    fn visit_expr_while(&mut self, node: &syn::ExprWhile) {
-        self.loop_depth += 1;
-        visit::visit_expr_while(self, node);
-        self.loop_depth -= 1;
-    }
-
-    fn visit_expr_loop(&mut self, node: &syn::ExprLoop) {
-        self.loop_depth += 1;
-        visit::visit_expr_loop(self, node);
-        self.loop_depth -= 1;
-    }
-
-    fn visit_expr_for_loop(&mut self, node: &syn::ExprForLoop) {
-        self.loop_depth += 1;
-        visit::visit_expr_for_loop(self, node);
-        self.loop_depth -= 1;
-    }
-
     fn visit_item(&mut self, _item: &syn::Item) {}
 }
 
@@ -408,53 +407,4 @@ impl Found {
                 .into(),
         });
     }
-
-    /// `undrained_receiver`: a stream read exactly once, outside any loop, and used
-    /// no other way: its final status is never read.
-    fn undrained(&mut self, body: &syn::Block) {
-        let responses = self.streams.iter().filter(|(_, _, response)| *response);
-        for (name, at, _) in responses.cloned().collect::<Vec<_>>() {
-            let reads: Vec<&(String, bool)> = self
-                .reads
-                .iter()
-                .filter(|(read, _)| *read == name)
-                .collect();
-            let uses = count_uses(body, &name);
-            if let [(_, false)] = reads.as_slice()
-                && uses == 1
-            {
-                self.raws.push(Raw {
-                    rule: "undrained_receiver",
-                    at,
-                    message: format!("`{name}` is read once and dropped before its end: the call's final status is never read"),
-                    help: "read to `None` (`while let Some(m) = s.message().await? {..}`); with \
-                           tonic-session, `rx.finish().await?` after the messages you want"
-                        .into(),
-                });
-            }
-        }
-    }
-}
-
-/// How many times `body` uses the local `name` (as a path expression, or in a
-/// macro's tokens), past its binding.
-fn count_uses(body: &syn::Block, name: &str) -> usize {
-    struct Uses<'a> {
-        name: &'a str,
-        count: usize,
-    }
-    impl Visit<'_> for Uses<'_> {
-        fn visit_expr_path(&mut self, path: &syn::ExprPath) {
-            if path.path.is_ident(self.name) {
-                self.count += 1;
-            }
-        }
-        fn visit_macro(&mut self, mac: &syn::Macro) {
-            self.count += usize::from(find_ident(mac.tokens.clone(), self.name).is_some());
-        }
-        fn visit_item(&mut self, _item: &syn::Item) {}
-    }
-    let mut uses = Uses { name, count: 0 };
-    uses.visit_block(body);
-    uses.count
 }

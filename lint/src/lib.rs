@@ -3,8 +3,10 @@
 //! that raw code, the hazards the catalogue's rules exist for
 //! (`ignored_send_error`, `detached_half`, `concurrent_recv`, `undrained_receiver`,
 //! `forgotten_half`). Parses the crate's sources with syn: no compiler, no
-//! nightly. Conservative: what it cannot decide from the code as written it does
-//! not report.
+//! nightly. The findings that hang on paths (a response left before its end, a
+//! send after a failed one) come from the rules engine the attributes run
+//! (`tonic_session_engine`). Conservative: what it cannot decide from the code as
+//! written it does not report.
 //!
 //! A crate enforces the standard in its own tests with [`assert_clean`].
 
@@ -15,6 +17,7 @@ pub mod config;
 mod coverage;
 mod discover;
 pub mod finding;
+mod flow;
 mod hazards;
 pub mod output;
 mod scan;

@@ -343,12 +343,15 @@
 //! Code without the attributes is not checked by the compiler. The checker
 //! (`lint/`, `cargo tonic-session check`) finds it (`unannotated_service`,
 //! `unannotated_client`) and reports, in raw tonic code, the hazards these rules
-//! exist for under the same ids: [`ignored_send_error`](#ignored_send_error) for a
-//! discarded send into an mpsc channel that feeds a `ReceiverStream`,
+//! exist for under the same ids, with the same rules engine the attributes run on
+//! the paths: [`ignored_send_error`](#ignored_send_error) for a discarded send into
+//! an mpsc channel that feeds a `ReceiverStream`, or a path from a failed send on it
+//! to another send,
 //! [`detached_half`](#detached_half) for that channel's producer task spawned and
 //! dropped, [`concurrent_recv`](#concurrent_recv) for a `Streaming<_>` behind a lock,
-//! [`undrained_receiver`](#undrained_receiver) for a streaming response read once
-//! and dropped, [`forgotten_half`](#forgotten_half) for `mem::forget` on either.
+//! [`undrained_receiver`](#undrained_receiver) for a path that leaves a streaming
+//! response before its end (a `break` out of the reading loop, a `return` after the
+//! first reply), [`forgotten_half`](#forgotten_half) for `mem::forget` on either.
 //!
 //! # What the attributes cannot see, and what backs it at run time
 //! The attributes read one item (a function or an impl) as written; the compiler

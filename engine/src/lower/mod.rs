@@ -24,7 +24,21 @@ pub fn lower<'a>(
     body: &Block,
     allowed: Allowed,
 ) -> Program {
-    let mut program = Program::default();
+    lower_naming_halves(inputs, body, allowed, Vec::new())
+}
+
+/// Like [`lower`], with the names of bindings known to hold halves whatever their
+/// value is made of (see [`Program::named_halves`]).
+pub fn lower_naming_halves<'a>(
+    inputs: impl IntoIterator<Item = &'a FnArg>,
+    body: &Block,
+    allowed: Allowed,
+    named_halves: Vec<String>,
+) -> Program {
+    let mut program = Program {
+        named_halves,
+        ..Program::default()
+    };
     let mut parameters = Vec::new();
     for input in inputs {
         if let FnArg::Typed(typed) = input {
@@ -270,9 +284,10 @@ impl<'p> Lowering<'p> {
             _ => Vec::new(),
         };
         for ident in pattern_idents(&local.pat) {
+            let named = self.program.named_halves.iter().any(|name| ident == name);
             self.declare(Binding {
                 ident,
-                may_be_a_half,
+                may_be_a_half: may_be_a_half || named,
                 allowed,
                 site: Some(site),
                 carries: carries.clone(),

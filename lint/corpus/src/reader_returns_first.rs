@@ -3,10 +3,10 @@ use tonic::transport::Channel;
 use tonic::{Request, Status};
 
 pub async fn first_feature(mut client: RouteGuideClient<Channel>) -> Result<Feature, Status> {
-    let mut stream = client //~ undrained_receiver
+    let mut stream = client
         .list_features(Request::new(rectangle()))
         .await?
         .into_inner();
     let first = stream.message().await?; //~ unannotated_client
     first.ok_or_else(|| Status::not_found("no feature"))
-}
+} //~ undrained_receiver

@@ -1,5 +1,5 @@
 //! Reached through `#[path = ".."]`: a raw reader of a response stream.
 pub async fn latest(mut client: PricesClient<Channel>) -> Result<Option<Quote>, Status> {
-    let mut quotes = client.quotes(Request::new(all())).await?.into_inner(); //~ undrained_receiver
+    let mut quotes = client.quotes(Request::new(all())).await?.into_inner();
     Ok(quotes.message().await?) //~ unannotated_client
-}
+} //~ undrained_receiver
