@@ -71,6 +71,54 @@ fn the_sarif_log_has_what_sarif_2_1_0_requires_of_each_result() {
     }
 }
 
+/// The SARIF 2.1.0 schema as OASIS publishes it (the copy serde-sarif is generated
+/// from), vendored: the test needs no network.
+const SARIF_SCHEMA: &str = include_str!("sarif-schema-2.1.0.json");
+
+/// Every violation of the schema in `log`, as `path: error` lines.
+fn schema_violations(log: &serde_json::Value) -> Vec<String> {
+    // The published schema's pattern for `run.language` has a stray `]`
+    // (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`), which its own meta-schema rejects
+    // as a regex: read it as meant, a language tag such as `en` or `en-US`. The
+    // vendored file stays as published.
+    let text = SARIF_SCHEMA.replace(
+        r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+        r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    validator
+        .iter_errors(log)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect()
+}
+
+#[test]
+fn the_sarif_log_validates_against_the_sarif_2_1_0_schema() {
+    let findings = check(&fixture()).expect("checked");
+    assert!(!findings.is_empty(), "the fixture has findings to write");
+    let log: serde_json::Value = serde_json::from_str(&output::sarif(&findings)).expect("JSON");
+    assert_eq!(schema_violations(&log), Vec::<String>::new());
+    let empty: serde_json::Value = serde_json::from_str(&output::sarif(&[])).expect("JSON");
+    assert_eq!(schema_violations(&empty), Vec::<String>::new());
+}
+
+#[test]
+fn the_schema_check_catches_a_log_sarif_2_1_0_forbids() {
+    let findings = check(&fixture()).expect("checked");
+    let mut log: serde_json::Value = serde_json::from_str(&output::sarif(&findings)).expect("JSON");
+    // A level SARIF does not know, and a line numbered from 0.
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    assert_eq!(
+        schema_violations(&log).len(),
+        2,
+        "{:?}",
+        schema_violations(&log)
+    );
+}
+
 /// A copy of the fixture with `manifest` as its `Cargo.toml`, in a fresh folder.
 fn with_manifest(name: &str, manifest: &str) -> PathBuf {
     let root =
