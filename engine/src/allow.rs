@@ -70,13 +70,13 @@ impl Allowed {
 
 /// Whether `attr` is `#[tonic_session::allow(..)]`.
 pub fn is_allow(attr: &Attribute) -> bool {
-    let segments: Vec<String> = attr
-        .path()
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    segments == ["tonic_session", "allow"]
+    is_ours(attr, "allow")
+}
+
+/// Whether `attr` is `#[tonic_session::<name>..]` (`client`, `service`, `allow`).
+pub fn is_ours(attr: &Attribute, name: &str) -> bool {
+    let segments = &attr.path().segments;
+    segments.len() == 2 && segments[0].ident == "tonic_session" && segments[1].ident == name
 }
 
 /// What the `#[tonic_session::allow(..)]`s in `attrs` allow, leaving them in place
@@ -93,8 +93,23 @@ pub fn peek(attrs: &[Attribute]) -> Allowed {
     allowed
 }
 
+/// Rules only `cargo tonic-session check` reports (on raw code): an allow of them
+/// stands on raw code, where no attribute reads it.
+pub const CHECKER_RULES: [&str; 2] = ["unannotated_service", "unannotated_client"];
+
 /// What one `#[tonic_session::allow(..)]` allows, or why it is malformed.
 pub fn parse(attr: &Attribute) -> syn::Result<Allowed> {
+    parse_naming(attr, &[])
+}
+
+/// Checks an allow on raw code, for the checker: it may also name
+/// [`CHECKER_RULES`].
+pub fn check_on_raw_code(attr: &Attribute) -> syn::Result<()> {
+    parse_naming(attr, &CHECKER_RULES).map(drop)
+}
+
+/// What an allow allows of the catalogue's rules, where it may also name `extra`.
+fn parse_naming(attr: &Attribute, extra: &[&str]) -> syn::Result<Allowed> {
     let mut allowed = Allowed::default();
     let mut named_any = false;
     let mut reason: Option<LitStr> = None;
@@ -111,19 +126,26 @@ pub fn parse(attr: &Attribute) -> syn::Result<Allowed> {
             reason = Some(text);
             return Ok(());
         }
-        let Some(rule) = Rule::ALL
+        named_any = true;
+        if let Some(rule) = Rule::ALL
             .into_iter()
             .find(|rule| meta.path.is_ident(rule.name()))
-        else {
-            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
-            return Err(meta.error(format!(
-                "no such rule; #[tonic_session::allow] takes {}, and `reason = \"..\"`",
-                known.join(", ")
-            )));
-        };
-        allowed.insert(rule);
-        named_any = true;
-        Ok(())
+        {
+            allowed.insert(rule);
+            return Ok(());
+        }
+        if extra.iter().any(|name| meta.path.is_ident(name)) {
+            return Ok(());
+        }
+        let known: Vec<&str> = Rule::ALL
+            .iter()
+            .map(|rule| rule.name())
+            .chain(extra.iter().copied())
+            .collect();
+        Err(meta.error(format!(
+            "no such rule; #[tonic_session::allow] takes {}, and `reason = \"..\"`",
+            known.join(", ")
+        )))
     })?;
     if !named_any {
         return Err(syn::Error::new_spanned(

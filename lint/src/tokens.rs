@@ -2,6 +2,7 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
+pub use tonic_session_engine::allow::is_ours;
 
 /// The span of the first identifier `name` in `tokens`, at any depth.
 pub fn find_ident(tokens: TokenStream, name: &str) -> Option<Span> {
@@ -21,12 +22,6 @@ pub fn mentions(node: &impl ToTokens, name: &str) -> bool {
 /// from it is not assumed: the checker reads paths as written).
 pub fn has_attribute(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs.iter().any(|attr| is_ours(attr, name))
-}
-
-/// Whether `attr` is `#[tonic_session::<name>..]`.
-pub fn is_ours(attr: &syn::Attribute, name: &str) -> bool {
-    let segments = &attr.path().segments;
-    segments.len() == 2 && segments[0].ident == "tonic_session" && segments[1].ident == name
 }
 
 /// The last segment of a path expression's path (`tokio::spawn` -> `spawn`).

@@ -38,15 +38,11 @@ fn with_deep_stack<R>(expand: impl FnOnce() -> R) -> R {
 }
 
 /// An exception to a rule, with its reason: `#[tonic_session::allow(unfinished_sender,
-/// reason = "..")]`. Read by `#[tonic_session::client]` (on a `let`, a method, or
-/// below the attribute on a function); anywhere else it is an error that says so.
+/// reason = "..")]`. Read by `#[tonic_session::client]` and `#[tonic_session::service]`
+/// (on a `let`, a method, or below the attribute); above one of them it is an error that
+/// says so. On raw code it is for `cargo tonic-session check`: checked (known rules, a
+/// reason) and the item kept as written.
 #[proc_macro_attribute]
 pub fn allow(args: TokenStream, input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    let span = proc_macro2::TokenStream::from(args)
-        .into_iter()
-        .next()
-        .map_or_else(proc_macro2::Span::call_site, |token| token.span());
-    let error = allow::misplaced(span).to_compile_error();
-    quote::quote!(#input #error).into()
+    allow::standalone(args.into(), input.into()).into()
 }

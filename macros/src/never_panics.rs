@@ -100,6 +100,11 @@ const VIOLATIONS: &[(Attr, &str)] = &[
     (Attr::Service, "struct G;"),
     (Attr::Client, "struct C;"),
     (Attr::Client, "async fn f(s: Streaming<A>) {}"),
+    (Attr::Allow, "#[tonic_session::client] async fn f() {}"),
+    (
+        Attr::Allow,
+        "#[doc = \"d\"] #[tonic_session::service] impl S for G {}",
+    ),
     (
         Attr::Client,
         "#[tonic_session::allow(unknown_rule, reason = \"x\")] async fn f() {}",
@@ -118,6 +123,8 @@ const VIOLATIONS: &[(Attr, &str)] = &[
 enum Attr {
     Service,
     Client,
+    /// `#[tonic_session::allow(unannotated_client, reason = "r")]`, standing alone.
+    Allow,
 }
 
 impl Attr {
@@ -125,6 +132,12 @@ impl Attr {
         match self {
             Attr::Service => crate::service::expand(TokenStream::new(), input),
             Attr::Client => crate::client::expand(TokenStream::new(), input),
+            Attr::Allow => {
+                let args = "unannotated_client, reason = \"r\""
+                    .parse()
+                    .unwrap_or_default();
+                crate::allow::standalone(args, input)
+            }
         }
     }
 
@@ -133,6 +146,8 @@ impl Attr {
         match self {
             Attr::Service => syn::parse2::<syn::ItemImpl>(input.clone()).is_ok(),
             Attr::Client => syn::parse2::<syn::Item>(input.clone()).is_ok(),
+            // An allow on raw code keeps the item as written: rustc judges it.
+            Attr::Allow => true,
         }
     }
 }
@@ -278,6 +293,12 @@ fn generated_bad_inputs_get_errors_never_panics() {
             )
             .parse()
             .expect("tokenizes"),
+        ),
+        (
+            Attr::Allow,
+            format!("#[tonic_session::client] {CLIENT}")
+                .parse()
+                .expect("tokenizes"),
         ),
     ];
     // Silence the default hook: a panic is reported by the assertion, with its input.
