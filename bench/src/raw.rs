@@ -25,6 +25,11 @@ pub struct RawBench {
 type BoxStream = Pin<Box<dyn Stream<Item = Result<Msg, Status>> + Send>>;
 
 #[tonic::async_trait]
+#[tonic_session::allow(
+    unannotated_service,
+    detached_half,
+    reason = "the hand-written tonic server the bench measures sessions against"
+)]
 impl Bench for RawBench {
     async fn unary(&self, request: Request<Msg>) -> Result<Response<Msg>, Status> {
         Ok(Response::new(request.into_inner()))
@@ -109,6 +114,10 @@ impl Bench for RawBench {
 }
 
 /// Client streaming by hand: a task feeds an mpsc channel wrapped as the request stream.
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "the hand-written tonic client the bench measures sessions against"
+)]
 pub async fn upload(client: &mut BenchClient<Channel>, count: u64) -> Result<u64, Status> {
     let (tx, rx) = mpsc::channel(128);
     let feeding = tokio::spawn(async move {
@@ -134,6 +143,10 @@ pub struct RawPingPong {
 
 impl RawPingPong {
     /// Opens the call.
+    #[tonic_session::allow(
+        unannotated_client,
+        reason = "the hand-written tonic client the bench measures sessions against"
+    )]
     pub async fn open(client: &mut BenchClient<Channel>) -> Result<RawPingPong, Status> {
         let (tx, rx) = mpsc::channel(128);
         let replies = client

@@ -20,6 +20,10 @@ use crate::servers::with_servers;
 const SECONDS: usize = 10;
 
 /// Opens `calls` endless streams and keeps them unread; returns the responses.
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "holds the streams unread on purpose: the stalled-client measurement"
+)]
 async fn stall(
     client: &BenchClient<Channel>,
     calls: usize,

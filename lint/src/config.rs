@@ -15,17 +15,32 @@ impl Levels {
     /// The levels in the `Cargo.toml` at `root` (none if it has none); `Err` for a
     /// manifest that is not TOML or a level that is not one of the three.
     pub fn of_crate(root: &Path) -> Result<Levels, String> {
+        let mut levels = Levels::default();
+        levels.read(root, &["workspace", "package"])?;
+        Ok(levels)
+    }
+
+    /// The levels of a workspace member at `member`: the workspace's, from the root
+    /// manifest at `workspace`, then the member's own package levels over them.
+    pub fn of_member(workspace: &Path, member: &Path) -> Result<Levels, String> {
+        let mut levels = Levels::default();
+        levels.read(workspace, &["workspace"])?;
+        levels.read(member, &["package"])?;
+        Ok(levels)
+    }
+
+    /// Adds the levels that `sections` of the `Cargo.toml` at `root` set.
+    fn read(&mut self, root: &Path, sections: &[&str]) -> Result<(), String> {
         let manifest = root.join("Cargo.toml");
         let Ok(text) = std::fs::read_to_string(&manifest) else {
-            return Ok(Levels::default());
+            return Ok(());
         };
         let value: toml::Table = text
             .parse()
             .map_err(|err| format!("{}: {err}", manifest.display()))?;
-        let mut levels = Levels::default();
-        for section in ["workspace", "package"] {
+        for section in sections {
             let table = value
-                .get(section)
+                .get(*section)
                 .and_then(|section| section.get("metadata"))
                 .and_then(|metadata| metadata.get("tonic-session"))
                 .and_then(toml::Value::as_table);
@@ -42,10 +57,10 @@ impl Levels {
                         ));
                     }
                 };
-                levels.0.insert(rule.clone(), severity);
+                self.0.insert(rule.clone(), severity);
             }
         }
-        Ok(levels)
+        Ok(())
     }
 
     /// The level of `rule`.

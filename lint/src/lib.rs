@@ -22,6 +22,7 @@ mod hazards;
 pub mod output;
 mod scan;
 mod tokens;
+mod workspace;
 
 use std::path::Path;
 
@@ -29,9 +30,33 @@ pub use finding::{Finding, Severity};
 
 /// The findings of the crate at `root` (the folder of its `Cargo.toml`), with the
 /// crate's levels applied (findings set to `allow` left out), in file order. A file
-/// that does not parse is a `syntax_error` finding at the error.
+/// that does not parse is a `syntax_error` finding at the error. At a workspace's
+/// root, every member's, each with the workspace's levels and its own, files named
+/// from the root.
 pub fn check(root: &Path) -> Result<Vec<Finding>, String> {
-    let levels = config::Levels::of_crate(root)?;
+    let Some(members) = workspace::members(root)? else {
+        return check_crate(root, Path::new(""), &config::Levels::of_crate(root)?);
+    };
+    let mut findings = Vec::new();
+    for member in members {
+        let crate_root = root.join(&member);
+        let levels = config::Levels::of_member(root, &crate_root)?;
+        let prefix = if member == Path::new(".") {
+            Path::new("")
+        } else {
+            &member
+        };
+        findings.extend(check_crate(&crate_root, prefix, &levels)?);
+    }
+    Ok(findings)
+}
+
+/// The findings of one crate, its files named as `prefix/file`.
+fn check_crate(
+    root: &Path,
+    prefix: &Path,
+    levels: &config::Levels,
+) -> Result<Vec<Finding>, String> {
     let scanned = discover::each_file(root, |parsed| match parsed {
         Ok(file) => scan::scan(file),
         Err(err) => vec![finding::Raw {
@@ -51,7 +76,7 @@ pub fn check(root: &Path) -> Result<Vec<Finding>, String> {
             findings.push(Finding {
                 rule: raw.rule,
                 severity,
-                file: file.clone(),
+                file: prefix.join(&file),
                 line: raw.at.line,
                 column: raw.at.column,
                 message: raw.message,

@@ -131,6 +131,10 @@ mod silent_server {
     /// holds it open, so HTTP/2 flow control soon stops a client that sends).
     struct Silence;
 
+    #[tonic_session::allow(
+        unannotated_client,
+        reason = "a raw peer that holds the request stream and never answers"
+    )]
     fn silent_holding(requests: Option<Streaming<Item>>) -> Silent {
         Box::pin(tokio_stream::StreamExt::map(
             tokio_stream::pending(),
@@ -142,6 +146,10 @@ mod silent_server {
     }
 
     #[tonic::async_trait]
+    #[tonic_session::allow(
+        unannotated_service,
+        reason = "a raw peer that never answers, for the client deadlines"
+    )]
     impl Probe for Silence {
         type NumbersStream = Silent;
         async fn numbers(&self, _: Request<Plan>) -> Result<Response<Silent>, Status> {

@@ -16,6 +16,10 @@ use tonic_session_tests::pb::{Item, Plan};
 use tonic_session_tests::probe::{Event, Events, ProbeService, assert_planned_failure, plan};
 
 /// Reads a response stream to its end: the sequence numbers, then the final status.
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "reads the raw stream to see exactly what the server sent"
+)]
 async fn read_to_end(mut stream: Streaming<Item>) -> (Vec<u32>, Result<(), Status>) {
     let mut seqs = Vec::new();
     loop {
@@ -335,6 +339,10 @@ async fn without_the_session_layer_every_session_handler_fails_at_its_first_call
 
 /// Ping-pong over bidi, with a client that waits for the response headers before
 /// sending anything: the headers must not wait for the handler's first message.
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "a raw client that waits for the headers before sending"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_ping_pong_with_a_client_that_waits_for_headers() {
     let (_server, mut client, mut events) = ProbeService::start().await;
