@@ -38,7 +38,11 @@ fn workspace() -> PathBuf {
     );
     write(&root, "app/src/main.rs", RAW_CLIENT);
     for member in ["crates/a", "crates/old"] {
-        write(&root, &format!("{member}/Cargo.toml"), "[package]\nname = \"x\"\n");
+        write(
+            &root,
+            &format!("{member}/Cargo.toml"),
+            "[package]\nname = \"x\"\n",
+        );
         write(&root, &format!("{member}/src/lib.rs"), RAW_CLIENT);
     }
     root
@@ -50,7 +54,12 @@ fn a_workspace_root_checks_every_member_with_its_levels() {
     let found: Vec<(String, Severity)> = check(&root)
         .expect("checked")
         .into_iter()
-        .map(|finding| (finding.file.to_string_lossy().into_owned(), finding.severity))
+        .map(|finding| {
+            (
+                finding.file.to_string_lossy().into_owned(),
+                finding.severity,
+            )
+        })
         .collect();
     assert_eq!(
         found,
