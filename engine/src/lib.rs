@@ -18,6 +18,9 @@
 //!   [`ignored`] whether some path goes from a failed send to another send on the
 //!   same half. Both run on [`dataflow`]'s one solver.
 //!
+//! Beside them, [`misuse`] recognises the shapes the use-site rules look for
+//! (a spawn, a lock, a leak, a discarded send), on the code as written.
+//!
 //! What a binding is (a session half, a raw `Streaming`) is the front end's to say:
 //! the engine follows every binding and reports by index into
 //! [`graph::Program::bindings`].
@@ -34,6 +37,7 @@ mod differential;
 pub mod graph;
 pub mod ignored;
 pub mod lower;
+pub mod misuse;
 pub mod scopes;
 pub mod sites;
 pub mod syntax;

@@ -13,6 +13,8 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
+use tonic_session_engine::misuse;
+
 use crate::finding::{At, Raw};
 use crate::flow::{RawHalves, path_hazards};
 use crate::tokens::{bare_ident, find_ident, last_segment, mentions, path_has};
@@ -239,22 +241,6 @@ struct Found {
     raws: Vec<Raw>,
 }
 
-/// `tx.send(..)` (awaited or not) on a feeding sender: the send call.
-fn feeding_send<'a>(expr: &'a Expr, feeding: &HashSet<String>) -> Option<&'a syn::ExprMethodCall> {
-    let expr = match expr {
-        Expr::Await(awaited) => &*awaited.base,
-        Expr::MethodCall(call) if call.method == "ok" || call.method == "unwrap_or_default" => {
-            return feeding_send(&call.receiver, feeding);
-        }
-        other => other,
-    };
-    let Expr::MethodCall(call) = expr else {
-        return None;
-    };
-    let sender = bare_ident(&call.receiver)?;
-    (call.method == "send" && feeding.contains(&sender)).then_some(call)
-}
-
 impl Found {
     fn with(feeding: HashSet<String>, streams: Vec<(String, At, bool)>) -> Found {
         Found {
@@ -283,29 +269,19 @@ impl Found {
 impl Visit<'_> for Found {
     fn visit_stmt(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Local(local) if matches!(local.pat, Pat::Wild(_)) => {
-                if let Some(init) = &local.init
-                    && let Some(call) = feeding_send(&init.expr, &self.feeding)
-                {
-                    self.ignored_send(call);
-                }
+            Stmt::Local(local) if misuse::discards(&local.pat) => {
                 if let Some(init) = &local.init {
-                    self.detached(&init.expr);
+                    self.discarded(&init.expr);
                 }
             }
-            Stmt::Expr(expr, Some(_)) => {
-                if let Some(call) = feeding_send(expr, &self.feeding) {
-                    self.ignored_send(call);
-                }
-                self.detached(expr);
-            }
+            Stmt::Expr(expr, Some(_)) => self.discarded(expr),
             _ => {}
         }
         visit::visit_stmt(self, stmt);
     }
 
     fn visit_expr_call(&mut self, call: &syn::ExprCall) {
-        if let Some("forget") = last_segment(&call.func).as_deref()
+        if misuse::is_forgetting(call)
             && let Some(name) = call.args.first().and_then(bare_ident)
             && (self.feeding.contains(&name)
                 || self.streams.iter().any(|(stream, _, _)| *stream == name))
@@ -317,8 +293,7 @@ impl Visit<'_> for Found {
                 help: "let it drop (or end it): a leaked stream half never ends its call".into(),
             });
         }
-        if matches!(last_segment(&call.func).as_deref(), Some("new"))
-            && (path_has(&call.func, "Mutex") || path_has(&call.func, "RwLock"))
+        if misuse::is_locking(call)
             && let Some(name) = call.args.first().and_then(bare_ident)
             && self.streams.iter().any(|(stream, _, _)| *stream == name)
         {
@@ -362,16 +337,18 @@ fn callee_span(func: &Expr) -> proc_macro2::Span {
 }
 
 impl Found {
-    /// `detached_half`: a task that uses a feeding sender, spawned with its handle
-    /// dropped (a statement, or `let _ =`).
-    fn detached(&mut self, expr: &Expr) {
-        let Expr::Call(call) = expr else {
+    /// A statement whose value is thrown away (`x;`, `let _ = x;`, `let _x = x;`): a
+    /// send's result on a feeding sender (`ignored_send_error`), or the handle of a
+    /// task that uses one (`detached_half`).
+    fn discarded(&mut self, value: &Expr) {
+        if let Some(send) = misuse::discarded_send(value)
+            && bare_ident(&send.receiver).is_some_and(|name| self.feeding.contains(&name))
+        {
+            self.ignored_send(send);
+        }
+        let Some(call) = misuse::discarded_spawn(value) else {
             return;
         };
-        let spawns = matches!(
-            last_segment(&call.func).as_deref(),
-            Some("spawn" | "spawn_blocking")
-        );
         let moved = call
             .args
             .iter()
@@ -382,7 +359,7 @@ impl Found {
             })
             .next()
             .cloned();
-        if let (true, Some(sender)) = (spawns, moved) {
+        if let Some(sender) = moved {
             self.raws.push(Raw {
                 rule: "detached_half",
                 at: At::of(callee_span(&call.func)),

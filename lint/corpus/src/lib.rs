@@ -7,6 +7,7 @@ mod allowed_with_reason;
 mod async_stream_producer;
 mod bidi_echo_raw;
 mod clones_into_tasks;
+mod discards_in_other_words;
 mod dotdot_without_attribute;
 mod forgotten_sender;
 mod grpc_go_style_producer;

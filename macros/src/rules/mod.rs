@@ -8,11 +8,10 @@
 //! - [`use_sites`], a walk of the syntax for the other use-site rules (sharing,
 //!   detaching, forgetting, sends whose result is discarded where it is made);
 //!   [`raw_stream`], on the code as written; [`checks`], what a finding becomes;
-//!   [`table`], every rule's words; [`misuse`], the shapes of misuse they share.
+//!   [`table`], every rule's words.
 
 pub(crate) mod checks;
 pub(crate) mod findings;
-pub(crate) mod misuse;
 pub(crate) mod place;
 pub(crate) mod raw_stream;
 pub(crate) mod table;

@@ -23,12 +23,11 @@ use crate::allow::{self, Allowed};
 use crate::errors::Errors;
 use crate::rules::checks::check_stmt;
 use crate::rules::findings::{Family, Finding};
-use crate::rules::misuse;
 use tonic_session_engine::scopes::Scopes;
 use tonic_session_engine::syntax::{
     bare_ident, collect_lets, may_yield_a_half, mentions_a_half, pattern_idents,
 };
-use tonic_session_engine::{captures, containers};
+use tonic_session_engine::{captures, containers, misuse};
 
 /// A binding the analysis follows.
 pub(crate) struct Binding {
@@ -376,8 +375,8 @@ impl Analysis {
     /// Findings on a statement whose value is thrown away: a discarded send, a
     /// spawned task whose handle is dropped.
     fn discarded(&mut self, value: &Expr) {
-        if let Some(receiver) = misuse::discarded_send(value)
-            && let Some(name) = bare_ident(receiver)
+        if let Some(send) = misuse::discarded_send(value)
+            && let Some(name) = bare_ident(&send.receiver)
             && let Some(id) = self.resolve(&name)
         {
             self.report(id, Family::IgnoredSend, value.span());

@@ -2,11 +2,12 @@
 //! written: which calls spawn a task, share a value, or leak it; which statements
 //! discard a send's result; which macros run futures concurrently.
 //!
-//! They only say where to look. Whether the value there is a session half is the
-//! compiler's to decide (see `checks`), so an ordinary value costs nothing.
+//! They only say where to look. Whether the value there is a half is the front
+//! end's to decide: the attributes leave it to the compiler (by type), the checker
+//! to what raw code shows (an mpsc sender feeding a stream, a `Streaming`).
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
-use syn::{Expr, ExprCall, Pat};
+use syn::{Expr, ExprCall, ExprMethodCall, Pat};
 
 /// The last two segments of a call's function path (`Arc::new` -> `("Arc", "new")`).
 fn path_tail(call: &ExprCall) -> Option<(Option<String>, String)> {
@@ -21,13 +22,13 @@ fn path_tail(call: &ExprCall) -> Option<(Option<String>, String)> {
 
 /// `tokio::spawn(..)`, `task::spawn_local(..)`, `spawn_blocking(..)`, `spawn(..)`:
 /// what its arguments mention runs in another task.
-pub(crate) fn is_spawn(call: &ExprCall) -> bool {
+pub fn is_spawn(call: &ExprCall) -> bool {
     const SPAWNS: [&str; 3] = ["spawn", "spawn_local", "spawn_blocking"];
     path_tail(call).is_some_and(|(_, last)| SPAWNS.contains(&last.as_str()))
 }
 
 /// `Arc::new(x)`, `Mutex::new(x)`, `RefCell::new(x)`, ..: a value made shareable.
-pub(crate) fn is_sharing(call: &ExprCall) -> bool {
+pub fn is_sharing(call: &ExprCall) -> bool {
     const SHARED: [&str; 8] = [
         "Arc", "Rc", "Mutex", "RwLock", "RefCell", "Cell", "OnceCell", "OnceLock",
     ];
@@ -36,8 +37,17 @@ pub(crate) fn is_sharing(call: &ExprCall) -> bool {
     })
 }
 
+/// `Mutex::new(x)`, `RwLock::new(x)`, `RefCell::new(x)` (or `from`): a value put
+/// behind a lock, for more than one user to take out of turn.
+pub fn is_locking(call: &ExprCall) -> bool {
+    const LOCKS: [&str; 3] = ["Mutex", "RwLock", "RefCell"];
+    path_tail(call).is_some_and(|(before, last)| {
+        before.is_some_and(|ty| LOCKS.contains(&ty.as_str())) && (last == "new" || last == "from")
+    })
+}
+
 /// `mem::forget(x)`, `ManuallyDrop::new(x)`, `Box::leak(..)`, `Box::into_raw(..)`.
-pub(crate) fn is_forgetting(call: &ExprCall) -> bool {
+pub fn is_forgetting(call: &ExprCall) -> bool {
     path_tail(call).is_some_and(|(before, last)| match before.as_deref() {
         Some("ManuallyDrop") => last == "new",
         Some("Box" | "Arc" | "Rc") => last == "leak" || last == "into_raw",
@@ -46,12 +56,12 @@ pub(crate) fn is_forgetting(call: &ExprCall) -> bool {
 }
 
 /// For a statement whose value is thrown away: if that value is (derived from) the
-/// result of `x.send(..)`, the `x`. Covers `x.send(m).await;`, `.ok()`,
+/// result of `x.send(..)`, that send call. Covers `x.send(m).await;`, `.ok()`,
 /// `.unwrap_or_default()`, `.unwrap_or_else(|_| ..)`, `.map_err(..)`, `.is_ok()` and
 /// the like, and `drop(..)` around any of them.
-pub(crate) fn discarded_send(expr: &Expr) -> Option<&Expr> {
+pub fn discarded_send(expr: &Expr) -> Option<&ExprMethodCall> {
     match expr {
-        Expr::MethodCall(call) if call.method == "send" => Some(&call.receiver),
+        Expr::MethodCall(call) if call.method == "send" => Some(call),
         Expr::MethodCall(call)
             if [
                 "ok",
@@ -78,7 +88,7 @@ pub(crate) fn discarded_send(expr: &Expr) -> Option<&Expr> {
 
 /// For a statement whose value is thrown away: the spawn call whose handle that is
 /// (`tokio::spawn(..);`, `drop(tokio::spawn(..))`).
-pub(crate) fn discarded_spawn(expr: &Expr) -> Option<&ExprCall> {
+pub fn discarded_spawn(expr: &Expr) -> Option<&ExprCall> {
     match expr {
         Expr::Call(call) if is_spawn(call) => Some(call),
         Expr::Call(call) if is_drop(call) => match call.args.first() {
@@ -95,7 +105,7 @@ fn is_drop(call: &ExprCall) -> bool {
 }
 
 /// Whether a `let` pattern throws its value away: `_`, or a name starting with `_`.
-pub(crate) fn discards(pat: &Pat) -> bool {
+pub fn discards(pat: &Pat) -> bool {
     match pat {
         Pat::Wild(_) => true,
         Pat::Ident(ident) => ident.ident.to_string().starts_with('_') && ident.subpat.is_none(),
@@ -108,7 +118,7 @@ pub(crate) fn discards(pat: &Pat) -> bool {
 /// that run as concurrent futures. `join!(a, b)`: each argument; `select!`: the
 /// future of each branch (`pattern = future => handler`), not its handler, which
 /// runs alone.
-pub(crate) fn concurrent_parts(name: &str, tokens: &TokenStream) -> Vec<TokenStream> {
+pub fn concurrent_parts(name: &str, tokens: &TokenStream) -> Vec<TokenStream> {
     match name {
         "join" | "try_join" => split_top_level_commas(tokens),
         "select" | "select_biased" => select_futures(tokens),
