@@ -232,7 +232,15 @@ impl<T: Send + 'static> ResponseStream<T> {
             if self.done {
                 return Poll::Ready(None);
             }
-            if let Progress::End = ready!(self.advance(cx, false)) {
+            // Each batch spends one unit of tokio's cooperative budget, as a raw
+            // receiver's `recv_many` does: a body that produces as fast as it can
+            // yields its worker now and then, so the connection gets to write the
+            // headers and the first messages instead of waiting until HTTP/2's
+            // window is full (and a peer's reset is read in time).
+            let budget = ready!(tokio::task::coop::poll_proceed(cx));
+            let progress = ready!(self.advance(cx, false));
+            budget.made_progress();
+            if let Progress::End = progress {
                 self.done = true;
                 return Poll::Ready(self.end.take().flatten().map(Err));
             }
