@@ -12,6 +12,14 @@ use tonic_session_tests::probe::ProbeService;
 
 const DEADLINE: Duration = Duration::from_millis(200);
 
+/// Runs the tests of this file one at a time: each pushes an endless stream as fast
+/// as it goes, and side by side on two cores they would take from one another the
+/// time the deadlines are measured against.
+async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    ALONE.lock().await
+}
+
 /// Reads an endless stream, which must flow, then end with `DEADLINE_EXCEEDED`
 /// within 5 s (25 times the deadline), not at some later point; `otherwise` says
 /// what failed if it does not end.
@@ -36,6 +44,7 @@ async fn ends_at_the_deadline(mut rx: client::Receiver<Item>, otherwise: &str) {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_streaming_past_its_deadline() {
+    let _alone = one_at_a_time().await;
     let (_server, mut client, mut events) = ProbeService::start().await;
     let mut request = Request::new(Plan {
         forever: true,
@@ -53,6 +62,7 @@ async fn server_streaming_past_its_deadline() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidi_past_its_deadline() {
+    let _alone = one_at_a_time().await;
     let (_server, mut client, mut events) = ProbeService::start().await;
     let (mut tx, mut rx) = client
         .echo(.., |request| request.set_timeout(DEADLINE))
@@ -78,6 +88,7 @@ async fn bidi_past_its_deadline() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_sending_past_its_deadline_fails_with_it() {
+    let _alone = one_at_a_time().await;
     let (_server, mut client, _events) = ProbeService::start().await;
     let mut upload = client
         .upload(.., |request| request.set_timeout(DEADLINE))
@@ -102,6 +113,7 @@ async fn an_upload_sending_past_its_deadline_fails_with_it() {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_streaming_past_its_deadline() {
+    let _alone = one_at_a_time().await;
     let (_server, mut client, mut events) = ProbeService::start().await;
     let mut upload = client
         .upload(.., |request| request.set_timeout(DEADLINE))
@@ -203,6 +215,7 @@ mod silent_server {
     #[tonic_session::client]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_server_stream_holds_the_deadline_of_its_request() {
+        let _alone = one_at_a_time().await;
         let (_server, mut client) = silent_client().await;
         let mut request = Request::new(Plan::default());
         request.set_timeout(DEADLINE);
@@ -215,6 +228,7 @@ mod silent_server {
     #[tonic_session::client]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_sender_blocked_by_flow_control_ends_at_the_deadline() {
+        let _alone = one_at_a_time().await;
         let (_server, mut client) = silent_client().await;
         let (tx, rx) = client
             .echo(.., |request| request.set_timeout(DEADLINE))
@@ -235,6 +249,7 @@ mod silent_server {
     /// the plain function.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_plain_functions_hold_the_deadline_of_their_request() {
+        let _alone = one_at_a_time().await;
         let (_server, client) = silent_client().await;
         let mut call_client = client.clone();
         let rx = client::server_streaming(timed(Plan::default()), |request| async move {
@@ -262,6 +277,7 @@ mod silent_server {
     #[tonic_session::client]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_client_enforces_its_deadline() {
+        let _alone = one_at_a_time().await;
         let server = Loopback::start(Routes::new(ProbeServer::new(Silence))).await;
         let mut client = ProbeClient::new(server.channel().await);
 
@@ -293,6 +309,7 @@ mod silent_server {
 #[tonic_session::client]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_layers_limit_holds_to_the_end_of_the_stream() {
+    let _alone = one_at_a_time().await;
     let (service, mut events) = ProbeService::new();
     let layer = tonic_session::server::SessionLayer::new().timeout(DEADLINE);
     let server = Loopback::start_with_layer(service.routes(), layer).await;
