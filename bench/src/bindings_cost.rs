@@ -7,7 +7,7 @@
 //! a check) and bindings all used at the end (live across every later `.await`).
 //! Throwaway crates as in `build_cost`, one target directory, sides alternating.
 
-use crate::build_cost::{base_dir, build, median, write_crate};
+use crate::build_cost::{base_dir, build, expansion_seconds, median, write_crate};
 
 /// The function: `n` awaited bindings, used at the end or not, with the attribute
 /// or not.
@@ -62,9 +62,10 @@ pub fn measure(n: usize, samples: usize) -> Result<(), crate::BoxError> {
         let ratio = median(session.clone()) / median(plain.clone());
         let [s1, s2, s3] = quartiles(session);
         let [p1, p2, p3] = quartiles(plain);
+        let expansion = expansion_seconds(&session_dir, "bindings_session", &target)?;
         println!(
             "{n} awaited bindings, {shape}: attribute {s2:.1} s ({s1:.1}-{s3:.1}), \
-             plain {p2:.1} s ({p1:.1}-{p3:.1}), ratio {ratio:.2}"
+             plain {p2:.1} s ({p1:.1}-{p3:.1}), ratio {ratio:.2}; the attribute's expansion {expansion:.3} s"
         );
     }
     Ok(())

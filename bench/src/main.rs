@@ -6,6 +6,8 @@
 //! `target/bench-report.json`; the full mode also writes `BENCHMARKS.md` and
 //! `benchmarks.svg` at the repository root.
 
+mod big_service;
+mod big_sources;
 mod bindings_cost;
 mod build_cost;
 mod idle;
@@ -81,6 +83,7 @@ fn main() -> Result<(), BoxError> {
     let mut only = None;
     let mut bindings = None;
     let mut lint_speed = false;
+    let mut big_service = false;
     let mut tail = None;
     let mut idle = None;
     let mut stalled = None;
@@ -94,6 +97,7 @@ fn main() -> Result<(), BoxError> {
             "--samples" => samples = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--quick" => mode = Mode::Quick,
             "--lint-speed" => lint_speed = true,
+            "--big-service" => big_service = true,
             "--scale" => scale = true,
             "--tail" => tail = args.next().and_then(|n| n.parse::<usize>().ok()),
             "--idle" => idle = args.next().and_then(|n| n.parse::<usize>().ok()),
@@ -110,12 +114,13 @@ fn main() -> Result<(), BoxError> {
             "--no-build-cost" => build_cost = Some(false),
             "--help" | "-h" => {
                 println!(
-                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--scale | --bindings N | --lint-speed | --tail N | --idle N | --stalled N] [--samples K]\n  \
+                    "usage: tonic-session-bench [--quick] [--build-cost | --no-build-cost] [--only TEXT] [--scale | --bindings N | --big-service | --lint-speed | --tail N | --idle N | --stalled N] [--samples K]\n  \
                      --quick: a run within a minute (writes target/bench-report.json only)\n  \
                      full (default): more rounds, the build-cost comparison and the scaling points, BENCHMARKS.md and its plots\n  \
                      --scale: only the concurrency scaling (N sessions at once over 1 and 16 connections), session against raw (writes target/bench-scale.json)\n  \
                      --only TEXT: only the variants whose name contains TEXT (or one of TEXT,TEXT..), or only `build_cost` (writes no files)\n  \
                      --bindings N: only the build cost of one client function of N awaited `let`s, with the attribute against without, K samples (writes no files)\n  \
+                     --big-service: only the build cost of a generated service of 40 streaming methods and its 40 client functions, `cargo check` and `cargo build`, session against raw, K samples (writes no files)\n  \
                      --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
                      --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)\n  \
                      --idle N: only the resident memory of N parked bidi calls, session against raw, K rounds (writes no files)\n  \
@@ -134,6 +139,22 @@ fn main() -> Result<(), BoxError> {
     }
     if let Some(sessions) = tail {
         return tail::measure(sessions, samples);
+    }
+    if big_service {
+        let cost = big_service::measure(samples)?;
+        println!(
+            "{} methods, median of {}: cargo check {:.2} s vs {:.2} s ({:.2}x), cargo build {:.2} s vs {:.2} s ({:.2}x); the attributes' expansion {:.3} s",
+            cost.methods,
+            cost.samples,
+            cost.check_seconds.0,
+            cost.check_seconds.1,
+            cost.check_ratio(),
+            cost.build_seconds.0,
+            cost.build_seconds.1,
+            cost.build_ratio(),
+            cost.expansion_seconds
+        );
+        return Ok(());
     }
     if lint_speed {
         return lint_speed::measure(samples);
@@ -182,6 +203,8 @@ fn main() -> Result<(), BoxError> {
     drop(runtime);
     if build_cost.unwrap_or(mode == Mode::Full) {
         results.build_cost = Some(build_cost::measure(mode)?);
+        let samples = if mode == Mode::Quick { 3 } else { 5 };
+        results.big_service = Some(big_service::measure(samples)?);
     }
     results.seconds = started.elapsed().as_secs_f64();
     report::write(&results, mode)?;

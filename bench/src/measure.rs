@@ -81,6 +81,8 @@ pub struct Results {
     pub unary_calls: u64,
     pub stall: Stall,
     pub build_cost: Option<crate::build_cost::BuildCost>,
+    /// `cargo check` and `cargo build` of the generated big service.
+    pub big_service: Option<crate::big_service::BigService>,
     /// The concurrency-scaling points (the full mode's).
     pub scale: Option<Vec<crate::scale::Point>>,
     pub seconds: f64,

@@ -145,6 +145,26 @@ fn json(results: &Results, mode: Mode) -> String {
         }
         None => out.push_str("  \"build_attr_vs_hand_written\": null,\n"),
     }
+    match results.big_service {
+        Some(big) => {
+            let _ = writeln!(
+                out,
+                "  \"big_service\": {{ \"methods\": {}, \"samples\": {}, \"check_seconds\": {{ \"session\": {:.2}, \"raw\": {:.2} }}, \"build_seconds\": {{ \"session\": {:.2}, \"raw\": {:.2} }}, \"expansion_seconds\": {:.3} }},\n  \"big_service_check_vs_raw\": {:.3},\n  \"big_service_build_vs_raw\": {:.3},",
+                big.methods,
+                big.samples,
+                big.check_seconds.0,
+                big.check_seconds.1,
+                big.build_seconds.0,
+                big.build_seconds.1,
+                big.expansion_seconds,
+                big.check_ratio(),
+                big.build_ratio()
+            );
+        }
+        None => out.push_str(
+            "  \"big_service_check_vs_raw\": null,\n  \"big_service_build_vs_raw\": null,\n",
+        ),
+    }
     if let Some(points) = &results.scale {
         let _ = writeln!(out, "{},", crate::scale_report::json(points));
     }
@@ -212,6 +232,20 @@ fn markdown(results: &Results) -> String {
             "| `build_attr_vs_hand_written` | {ratio:.2} ({:.2} s vs {:.2} s, median of {}) | - | <= 1.10 ({verdict}) |",
             cost.session_seconds, cost.raw_seconds, cost.samples
         );
+    }
+    if let Some(big) = results.big_service {
+        let rows = [
+            ("check", big.check_seconds, big.check_ratio()),
+            ("build", big.build_seconds, big.build_ratio()),
+        ];
+        for (command, (session, raw), ratio) in rows {
+            let verdict = if ratio <= 1.10 { "met" } else { "missed" };
+            let _ = writeln!(
+                out,
+                "| `big_service_{command}_vs_raw` | {ratio:.2} (`cargo {command}` {session:.2} s vs {raw:.2} s, {} methods, median of {}; the attributes' expansion {:.2} s) | - | <= 1.10 ({verdict}) |",
+                big.methods, big.samples, big.expansion_seconds
+            );
+        }
     }
     out.push_str("\n| variant | median per second |\n|---|---|\n");
     for variant in VARIANTS {
@@ -358,6 +392,35 @@ mod tests {
             "{json}"
         );
         assert!(svg(&results).starts_with("<svg"));
+        assert!(
+            json.contains("\"big_service_check_vs_raw\": null"),
+            "{json}"
+        );
+        results.big_service = Some(crate::big_service::BigService {
+            methods: 40,
+            samples: 3,
+            check_seconds: (1.5, 1.0),
+            build_seconds: (3.0, 3.0),
+            expansion_seconds: 0.08,
+        });
+        let json = super::json(&results, Mode::Quick);
+        assert!(
+            json.contains("\"big_service_check_vs_raw\": 1.500"),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"big_service_build_vs_raw\": 1.000"),
+            "{json}"
+        );
+        let table = markdown(&results);
+        assert!(
+            table.contains("| `big_service_check_vs_raw` | 1.50 (`cargo check` 1.50 s vs 1.00 s, 40 methods, median of 3; the attributes' expansion 0.08 s) | - | <= 1.10 (missed) |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| `big_service_build_vs_raw` | 1.00 ("),
+            "{table}"
+        );
         // iter (variant 3: 900, 300, 600) over async_stream (2: 600, 200, 400).
         assert!(
             table.contains(
