@@ -95,26 +95,29 @@ pub(crate) fn cargo_timed(
     dir: &Path,
     target: &Path,
 ) -> Result<f64, crate::BoxError> {
-    // Touching the module makes cargo rebuild this crate (and only it).
-    let module = dir.join("src/module.rs");
-    let text = std::fs::read(&module)?;
-    std::fs::write(&module, text)?;
+    let mut cargo = whole_compile(subcommand, dir, target)?;
     let started = Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg(subcommand)
-        .arg("--quiet")
-        .arg("--offline")
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        // A whole compile of the crate each time: incremental compilation would
-        // reuse the previous build of an unchanged file and measure nothing.
-        .env("CARGO_INCREMENTAL", "0")
-        .status()?;
-    if !status.success() {
+    if !cargo.status()?.success() {
         return Err(format!("cargo {subcommand} of {} failed", dir.display()).into());
     }
     Ok(started.elapsed().as_secs_f64())
+}
+
+/// A quiet, offline `cargo <subcommand>` that compiles all of the crate at `dir`
+/// again (and only it).
+fn whole_compile(subcommand: &str, dir: &Path, target: &Path) -> std::io::Result<Command> {
+    // Touching the module makes cargo rebuild this crate (and only it).
+    let module = dir.join("src/module.rs");
+    std::fs::write(&module, std::fs::read(&module)?)?;
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
+        .args([subcommand, "--quiet", "--offline", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        // Incremental compilation would reuse the previous build of an unchanged
+        // file and measure nothing.
+        .env("CARGO_INCREMENTAL", "0");
+    Ok(cargo)
 }
 
 /// Seconds the attribute itself spent expanding the crate at `dir`, by a
@@ -125,13 +128,7 @@ pub(crate) fn expansion_seconds(
     krate: &str,
     target: &Path,
 ) -> Result<f64, crate::BoxError> {
-    let module = dir.join("src/module.rs");
-    std::fs::write(&module, std::fs::read(&module)?)?;
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--offline", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_INCREMENTAL", "0")
+    let output = whole_compile("check", dir, target)?
         .env("TONIC_SESSION_EXPANSION_TIME", "1")
         .output()?;
     if !output.status.success() {
