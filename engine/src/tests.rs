@@ -91,6 +91,50 @@ fn a_final_error_thrown_away_is_not_an_end() {
 }
 
 #[test]
+fn a_read_kept_in_a_local_ends_the_stream_where_the_local_is_none() {
+    for drained in [
+        "loop { let m = rx.message().await?; match m { Some(x) => show(x), None => break } } Ok(())",
+        "loop { let m = rx.message().await?; let Some(m) = m else { break }; show(m); } Ok(())",
+        "loop { let next = rx.message().await?; if next.is_none() { break; } } Ok(())",
+        "let x = rx.message().await?; if x.is_some() { rx.cancel(); return Ok(()); } Ok(())",
+        "let m: Option<u32> = rx.message().await?; let n = m; if let Some(x) = n { show(x); rx.cancel(); } Ok(())",
+        "let m = rx.message().await; match m { Ok(None) => {} _ => { rx.cancel(); } } Ok(())",
+    ] {
+        assert_eq!(leaks(&client(drained)), [], "{drained}");
+    }
+    for undrained in [
+        // `m` was `Some`: the stream goes on.
+        "let m = rx.message().await?; if m.is_some() { return Ok(()) } Ok(())",
+        "let m = rx.message().await?; let n = m; if let Some(x) = n { show(x) } Ok(())",
+        // A local that may be assigned again holds no read.
+        "let mut m = rx.message().await?; m = None; match m { None => {} _ => {} } Ok(())",
+        // `rx` is another binding by the time `m` is looked at.
+        "let m = rx.message().await?; let rx = other(); if m.is_none() { rx.cancel(); return Ok(()) } rx.cancel(); Ok(())",
+        // The `m` looked at is not the one that held the read.
+        "if c { let m = rx.message().await?; } let m = opt; if m.is_none() { return Ok(()) } rx.cancel(); Ok(())",
+    ] {
+        let found = leaks(&client(undrained));
+        assert!(
+            found.iter().any(|(name, _)| name == "rx"),
+            "{undrained}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn an_error_status_kept_in_a_binding_ends_the_stream() {
+    for ended in [
+        "loop { match rx.message().await { Ok(Some(m)) => show(m), Err(e) => { log(e); break } Ok(None) => break } } Ok(())",
+        "if let Err(status) = rx.message().await { log(status); } else { rx.cancel(); } Ok(())",
+        "loop { match rx.message().await { Ok(Some(m)) => show(m), Ok(None) => return Ok(()), Err(e) if e.code() == Code::Cancelled => return Ok(()), Err(e) => return Err(e) } }",
+    ] {
+        assert_eq!(leaks(&client(ended)), [], "{ended}");
+    }
+    let thrown_away = "loop { match rx.message().await { Ok(Some(m)) => show(m), Err(_e) => break, Ok(None) => break } } Ok(())";
+    assert_eq!(leaks(&client(thrown_away)), leak("rx", LeftReading));
+}
+
+#[test]
 fn a_sentinel_break_leaves_the_reading_early() {
     let body = "loop { let Some(_) = rx.message().await? else { break }; if done() { break } }
                 Ok(())";

@@ -182,10 +182,16 @@
 //! never sees a trailing error. A receiver is read to its end exactly where
 //! `rx.message()` returned `None`: the `None` arm of a `match`, the end of
 //! `while let Some(..) = rx.message().await?`, the `else` of `let Some(..) = .. else`.
+//! The same holds for a reply kept in a local that cannot be assigned again and
+//! branched on later (`let reply = rx.message().await?; match reply { .. }`,
+//! `if reply.is_none()`). Without `?`, an error status is the end too where the code
+//! keeps it in a binding it uses (`Err(status) => ..`).
 //! A `break` out of the reading loop on any other path stops reading early, and the
-//! error points at it; `while let Ok(Some(..)) = rx.message().await` stops at the final
-//! error too and throws it away. Cases: `ui-tests/fail/client_undrained_receiver.rs`,
-//! `fail/client_stops_reading_early.rs`, `pass/client_stream_ends.rs`.
+//! error points at it; `while let Ok(Some(..)) = rx.message().await` (or an
+//! `Err(_)` / `Err(_e)` arm) stops at the final error too and throws it away. Cases:
+//! `ui-tests/fail/client_undrained_receiver.rs`, `fail/client_stops_reading_early.rs`,
+//! `fail/client_read_kept_in_a_local.rs`, `pass/client_stream_ends.rs`,
+//! `pass/client_reads_kept_in_locals.rs`.
 //!
 //! ```compile_fail,E0277
 //! use tonic::Status;

@@ -3,14 +3,20 @@
 //!
 //! `rx.message().await?` is an `Option` (an error status took the `?` path);
 //! `rx.message().await` is a `Result<Option<_>, Status>`, whose `Err` is the final
-//! status too, but thrown away unless the code keeps it: only `Ok(None)` ends it.
+//! status too, but thrown away unless the code keeps it: `Ok(None)` ends it, and
+//! `Err(e)` does where it binds the status to a name the code means to use
+//! (`Err(_)` and `Err(_e)` throw it away).
+//!
+//! The value may be branched on where it is read or later, through an immutable
+//! local that holds it (`let m = rx.message().await?; match m { .. }`): `held`
+//! says which read such a local holds.
 
 use syn::{Expr, Pat, UnOp};
 
 use crate::syntax::bare_ident;
 
 /// What the value of a `message()` call is, as the code sees it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
     /// After `?`: `Option<T>`.
     Option,
@@ -19,16 +25,23 @@ enum Form {
 }
 
 /// A `message()` call on a bare local, branched on.
+#[derive(Clone, Debug)]
 pub(super) struct Read {
     pub(super) name: String,
     form: Form,
 }
 
+/// The read a local named so holds, if it holds one (see [`held_by`]).
+pub(super) type Held<'a> = &'a dyn Fn(&str) -> Option<Read>;
+
 /// `rx.message().await?` or `rx.message().await`; `.unwrap()` or `.expect(..)` in
 /// place of `?` (an error status panics there: an error path too); with the error
 /// converted on the way (`.map_err(f)?`, anyhow's `.context(..)?`), which leaves
-/// the `Option` as it is.
-fn read_of(expr: &Expr) -> Option<Read> {
+/// the `Option` as it is. Or a local that holds one of these.
+fn read_of(expr: &Expr, held: Held) -> Option<Read> {
+    if let Some(local) = bare_ident(expr) {
+        return held(&local);
+    }
     let (form, awaited) = match strip(expr) {
         Expr::Try(tried) => (Form::Option, strip(&tried.expr)),
         Expr::MethodCall(call) if unwraps(call) => (Form::Option, strip(&call.receiver)),
@@ -95,13 +108,24 @@ impl Read {
             (Form::Option, pat) if is_none(pat) => true,
             (Form::Option, Pat::Wild(_)) => some_handled,
             (Form::Option, Pat::Ident(ident)) => ident.subpat.is_none() && some_handled,
-            (Form::Result, Pat::TupleStruct(ok)) => {
-                is_named(&ok.path, "Ok")
-                    && ok.elems.len() == 1
-                    && ok.elems.first().is_some_and(is_none)
+            (Form::Result, Pat::TupleStruct(ok)) if is_named(&ok.path, "Ok") => {
+                ok.elems.len() == 1 && ok.elems.first().is_some_and(is_none)
+            }
+            (Form::Result, Pat::TupleStruct(err)) if is_named(&err.path, "Err") => {
+                err.elems.len() == 1 && err.elems.first().is_some_and(keeps)
             }
             _ => false,
         }
+    }
+}
+
+/// A pattern that keeps the status it matches in a binding the code means to use
+/// (`e`, not `_` or `_e`).
+fn keeps(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(ident) => !ident.ident.to_string().starts_with('_'),
+        Pat::Paren(paren) => keeps(&paren.pat),
+        _ => false,
     }
 }
 
@@ -126,16 +150,34 @@ pub(super) fn is_some_pattern(pat: &Pat) -> bool {
 }
 
 /// The receiver a `match` on `scrutinee` reads, if it is a `message()` call.
-pub(super) fn of_scrutinee(scrutinee: &Expr) -> Option<Read> {
-    read_of(scrutinee)
+pub(super) fn of_scrutinee(scrutinee: &Expr, held: Held) -> Option<Read> {
+    read_of(scrutinee, held)
+}
+
+/// `let m = rx.message().await?;`: the read the local `m` holds from here on. Only
+/// a binding that cannot be assigned again (no `mut`, no `ref`) holds it, so a
+/// later branch on `m` is a branch on that read wherever control comes from.
+pub(super) fn held_by(pat: &Pat, init: &Expr, held: Held) -> Option<Read> {
+    let pat = match pat {
+        Pat::Type(typed) => &*typed.pat,
+        other => other,
+    };
+    match pat {
+        Pat::Ident(ident)
+            if ident.mutability.is_none() && ident.by_ref.is_none() && ident.subpat.is_none() =>
+        {
+            read_of(init, held)
+        }
+        _ => None,
+    }
 }
 
 /// For an `if` or `while` condition: the receiver whose stream ended when the
 /// condition held, and the one whose stream ended when it failed.
-pub(super) fn of_condition(cond: &Expr) -> (Option<String>, Option<String>) {
+pub(super) fn of_condition(cond: &Expr, held: Held) -> (Option<String>, Option<String>) {
     match strip(cond) {
         Expr::Let(bound) => {
-            let Some(read) = read_of(&bound.expr) else {
+            let Some(read) = read_of(&bound.expr, held) else {
                 return (None, None);
             };
             match read.form {
@@ -145,7 +187,7 @@ pub(super) fn of_condition(cond: &Expr) -> (Option<String>, Option<String>) {
             }
         }
         Expr::MethodCall(call) if call.args.is_empty() => {
-            let Some(read) = read_of(&call.receiver).filter(|read| read.form == Form::Option)
+            let Some(read) = read_of(&call.receiver, held).filter(|read| read.form == Form::Option)
             else {
                 return (None, None);
             };
@@ -156,7 +198,7 @@ pub(super) fn of_condition(cond: &Expr) -> (Option<String>, Option<String>) {
             }
         }
         Expr::Unary(negated) if matches!(negated.op, UnOp::Not(_)) => {
-            let (then, otherwise) = of_condition(&negated.expr);
+            let (then, otherwise) = of_condition(&negated.expr, held);
             (otherwise, then)
         }
         _ => (None, None),
@@ -165,7 +207,7 @@ pub(super) fn of_condition(cond: &Expr) -> (Option<String>, Option<String>) {
 
 /// `let Some(m) = rx.message().await? else { .. }`: the receiver whose stream ended
 /// when the `else` runs.
-pub(super) fn let_else_end(pat: &Pat, init: &Expr) -> Option<String> {
-    let read = read_of(init)?;
+pub(super) fn let_else_end(pat: &Pat, init: &Expr, held: Held) -> Option<String> {
+    let read = read_of(init, held)?;
     (read.form == Form::Option && is_some_pattern(pat)).then_some(read.name)
 }

@@ -124,6 +124,8 @@ impl Lowering<'_> {
                         };
                         self.emit(Event::Drop(id, point));
                         self.emit(Event::Owe(id));
+                        // What was read from the old value says nothing of the new.
+                        self.held.retain(|held| held.receiver != id);
                     }
                     None => self.expr(&assign.left),
                 }
@@ -263,7 +265,7 @@ impl Lowering<'_> {
     fn if_else(&mut self, branch: &ExprIf) {
         self.open();
         self.expr(&branch.cond);
-        let (then_end, else_end) = ends::of_condition(&branch.cond);
+        let (then_end, else_end) = ends::of_condition(&branch.cond, &|name| self.held_read(name));
         let (then_failed, else_failed) = sends::of_condition(&branch.cond);
         let decided = self.current;
         self.follow();
@@ -294,7 +296,7 @@ impl Lowering<'_> {
 
     fn matched(&mut self, matched: &ExprMatch) {
         self.expr(&matched.expr);
-        let read = ends::of_scrutinee(&matched.expr);
+        let read = ends::of_scrutinee(&matched.expr, &|name| self.held_read(name));
         let sent = sends::of_scrutinee(&matched.expr);
         let decided = self.current;
         let mut ends = Vec::new();
@@ -355,14 +357,16 @@ impl Lowering<'_> {
             // The condition fails: the loop ends normally.
             let decided = self.current;
             self.follow();
-            self.branch_facts(ends::of_condition(cond).1, sends::of_condition(cond).1);
+            let ended = ends::of_condition(cond, &|name| self.held_read(name)).1;
+            self.branch_facts(ended, sends::of_condition(cond).1);
             self.edge(self.current, after);
             self.current = decided;
         }
         self.follow();
         if let Some(cond) = cond {
             self.declare_condition_lets(cond);
-            self.branch_facts(ends::of_condition(cond).0, sends::of_condition(cond).0);
+            let ended = ends::of_condition(cond, &|name| self.held_read(name)).0;
+            self.branch_facts(ended, sends::of_condition(cond).0);
         }
         self.block(body);
         self.close(body.brace_token.span.close());

@@ -75,6 +75,13 @@ struct Jumps {
     reads: Vec<usize>,
 }
 
+/// A local holding what `message()` returned on a receiver (see `ends::held_by`).
+struct HeldRead {
+    holder: usize,
+    receiver: usize,
+    read: ends::Read,
+}
+
 /// The lowering of one body into one graph.
 struct Lowering<'p> {
     program: &'p mut Program,
@@ -84,6 +91,7 @@ struct Lowering<'p> {
     current: Option<usize>,
     scopes: Scopes,
     jumps: Vec<Jumps>,
+    held: Vec<HeldRead>,
 }
 
 impl<'p> Lowering<'p> {
@@ -129,6 +137,7 @@ impl<'p> Lowering<'p> {
             graph: Graph::default(),
             current: None,
             scopes: Scopes::default(),
+            held: Vec::new(),
             jumps: Vec::new(),
         };
         lowering.scopes.open();
@@ -264,7 +273,8 @@ impl<'p> Lowering<'p> {
         if let Some((_, diverge)) = &init.diverge {
             let matched = self.current;
             self.follow();
-            if let Some(read) = ends::let_else_end(&local.pat, &init.expr) {
+            let held = |name: &str| self.held_read(name);
+            if let Some(read) = ends::let_else_end(&local.pat, &init.expr, &held) {
                 self.ended(&read);
             }
             if let Some(sender) = sends::let_else_failure(&local.pat, &init.expr) {
@@ -283,6 +293,8 @@ impl<'p> Lowering<'p> {
             Pat::Ident(_) | Pat::Type(_) => self.moved_into_container(&init.expr),
             _ => Vec::new(),
         };
+        let read = ends::held_by(&local.pat, &init.expr, &|name| self.held_read(name));
+        let receiver = read.as_ref().and_then(|read| self.resolve(&read.name));
         for ident in pattern_idents(&local.pat) {
             let named = self.program.named_halves.iter().any(|name| ident == name);
             self.declare(Binding {
@@ -293,6 +305,22 @@ impl<'p> Lowering<'p> {
                 carries: carries.clone(),
             });
         }
+        if let (Some(read), Some(receiver)) = (read, receiver) {
+            let holder = self.program.bindings.len() - 1;
+            self.held.push(HeldRead {
+                holder,
+                receiver,
+                read,
+            });
+        }
+    }
+
+    /// The read the local `name` holds here, if it holds one of a receiver that
+    /// its name still stands for.
+    fn held_read(&self, name: &str) -> Option<ends::Read> {
+        let holder = self.resolve(name)?;
+        let held = self.held.iter().find(|held| held.holder == holder)?;
+        (self.resolve(&held.read.name) == Some(held.receiver)).then(|| held.read.clone())
     }
 
     /// Whether `init` is what a method of a half returned (`rx.message().await?`,
