@@ -79,6 +79,19 @@ pub fn bare_ident(expr: &Expr) -> Option<String> {
     }
 }
 
+/// A binding that holds its value for good: a plain name, neither `mut` nor `ref`
+/// (a type ascription allowed), so what it was given is what it has wherever it
+/// is looked at.
+pub fn holds_for_good(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Type(typed) => holds_for_good(&typed.pat),
+        syn::Pat::Ident(ident) => {
+            ident.mutability.is_none() && ident.by_ref.is_none() && ident.subpat.is_none()
+        }
+        _ => false,
+    }
+}
+
 /// `Err(..)` (or `Err(..).into()`-free forms): a value that makes the path an
 /// error exit.
 pub fn is_err_value(expr: &Expr) -> bool {

@@ -278,6 +278,10 @@ fn a_send_after_a_failed_send_is_an_ignored_error() {
         "loop { match tx.send(1).await { Ok(()) => {} _ => warn() } }",
         "if !tx.send(1).await.is_ok() { log(); } tx.send(2).await?; Ok(tx.finish())",
         "tokio::spawn(async move { loop { if let Err(_) = tx.send(1).await {} } }); pending().await",
+        // The result kept in a local and tested later.
+        "loop { let sent = tx.send(1).await; if sent.is_err() { log(); } }",
+        "loop { let sent = tx.send(1).await; if let Err(e) = sent { log(e); } }",
+        "loop { let sent = tx.send(1).await; match sent { Ok(()) => {}, Err(e) => log(e) } }",
     ] {
         assert_eq!(sent_after_failure(&producer(goes_on)), ["tx"], "{goes_on}");
     }
@@ -292,6 +296,10 @@ fn a_failed_send_that_stops_the_producer_is_handled() {
         "loop { match tx.send(1).await { Ok(()) => {} Err(_) => break } } Ok(tx.finish())",
         "while tx.send(1).await.is_ok() {} Ok(tx.finish())",
         "let Ok(()) = tx.send(1).await else { return Err(gone()) }; tx.send(2).await?; Ok(tx.finish())",
+        "loop { let sent = tx.send(1).await; if sent.is_err() { break; } } Ok(tx.finish())",
+        "loop { let sent = tx.send(1).await; if let Err(e) = sent { log(e); break; } } Ok(tx.finish())",
+        "loop { let sent = tx.send(1).await; match sent { Ok(()) => {}, Err(_) => break } } Ok(tx.finish())",
+        "let sent = tx.send(1).await; let Ok(()) = sent else { return Err(gone()) }; tx.send(2).await?; Ok(tx.finish())",
     ] {
         assert_eq!(
             sent_after_failure(&producer(stops)),

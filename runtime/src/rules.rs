@@ -234,11 +234,13 @@
 //! **Prevents** the result of a send discarded (`let _ =`, `.ok()`, `.unwrap_or_default()`,
 //! `.unwrap_or_else(|_| ..)`, `.map_err(..)`, a bare statement), and any path from a failed
 //! send to another send on the same half, whatever syntax let the error go (`if let Err(_) =
-//! tx.send(m).await { log(..) }` in a loop, a `match` whose `Err` arm falls through).
+//! tx.send(m).await { log(..) }` in a loop, a `match` whose `Err` arm falls through, the
+//! result kept in a local and tested later: `let sent = tx.send(m).await;`).
 //! **Why:** a failed send means the peer is gone; a producer that ignores it keeps running
 //! (tonic issues #196, #377, #2438). At run time such sends still yield to the scheduler and
 //! the half is logged once, but the producer's work is wasted. Cases:
-//! `ui-tests/fail/ignored_send_error.rs`, `fail/ignored_send_error_goes_on.rs`.
+//! `ui-tests/fail/ignored_send_error.rs`, `fail/ignored_send_error_goes_on.rs`,
+//! `fail/ignored_send_error_kept_in_a_local.rs`.
 //!
 //! ```compile_fail,E0277
 //! use tonic::{Request, Status};

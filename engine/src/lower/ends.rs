@@ -154,22 +154,11 @@ pub(super) fn of_scrutinee(scrutinee: &Expr, held: Held) -> Option<Read> {
     read_of(scrutinee, held)
 }
 
-/// `let m = rx.message().await?;`: the read the local `m` holds from here on. Only
-/// a binding that cannot be assigned again (no `mut`, no `ref`) holds it, so a
-/// later branch on `m` is a branch on that read wherever control comes from.
+/// `let m = rx.message().await?;`: the read the local `m` holds from here on, if it
+/// holds it for good (see `syntax::holds_for_good`), so a later branch on `m` is a
+/// branch on that read wherever control comes from.
 pub(super) fn held_by(pat: &Pat, init: &Expr, held: Held) -> Option<Read> {
-    let pat = match pat {
-        Pat::Type(typed) => &*typed.pat,
-        other => other,
-    };
-    match pat {
-        Pat::Ident(ident)
-            if ident.mutability.is_none() && ident.by_ref.is_none() && ident.subpat.is_none() =>
-        {
-            read_of(init, held)
-        }
-        _ => None,
-    }
+    crate::syntax::holds_for_good(pat).then(|| read_of(init, held))?
 }
 
 /// For an `if` or `while` condition: the receiver whose stream ended when the

@@ -125,7 +125,7 @@ impl Lowering<'_> {
                         self.emit(Event::Drop(id, point));
                         self.emit(Event::Owe(id));
                         // What was read from the old value says nothing of the new.
-                        self.held.retain(|held| held.receiver != id);
+                        self.held.retain(|held| held.half != id);
                     }
                     None => self.expr(&assign.left),
                 }
@@ -266,7 +266,8 @@ impl Lowering<'_> {
         self.open();
         self.expr(&branch.cond);
         let (then_end, else_end) = ends::of_condition(&branch.cond, &|name| self.held_read(name));
-        let (then_failed, else_failed) = sends::of_condition(&branch.cond);
+        let (then_failed, else_failed) =
+            sends::of_condition(&branch.cond, &|name| self.held_send(name));
         let decided = self.current;
         self.follow();
         self.declare_condition_lets(&branch.cond);
@@ -297,7 +298,7 @@ impl Lowering<'_> {
     fn matched(&mut self, matched: &ExprMatch) {
         self.expr(&matched.expr);
         let read = ends::of_scrutinee(&matched.expr, &|name| self.held_read(name));
-        let sent = sends::of_scrutinee(&matched.expr);
+        let sent = sends::of_scrutinee(&matched.expr, &|name| self.held_send(name));
         let decided = self.current;
         let mut ends = Vec::new();
         let (mut some_handled, mut ok_handled) = (false, false);
@@ -358,7 +359,8 @@ impl Lowering<'_> {
             let decided = self.current;
             self.follow();
             let ended = ends::of_condition(cond, &|name| self.held_read(name)).1;
-            self.branch_facts(ended, sends::of_condition(cond).1);
+            let failed = sends::of_condition(cond, &|name| self.held_send(name)).1;
+            self.branch_facts(ended, failed);
             self.edge(self.current, after);
             self.current = decided;
         }
@@ -366,7 +368,8 @@ impl Lowering<'_> {
         if let Some(cond) = cond {
             self.declare_condition_lets(cond);
             let ended = ends::of_condition(cond, &|name| self.held_read(name)).0;
-            self.branch_facts(ended, sends::of_condition(cond).0);
+            let failed = sends::of_condition(cond, &|name| self.held_send(name)).0;
+            self.branch_facts(ended, failed);
         }
         self.block(body);
         self.close(body.brace_token.span.close());

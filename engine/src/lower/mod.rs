@@ -75,11 +75,29 @@ struct Jumps {
     reads: Vec<usize>,
 }
 
-/// A local holding what `message()` returned on a receiver (see `ends::held_by`).
-struct HeldRead {
+/// A local that holds for good what a half's call returned, to be branched on
+/// later (see `ends::held_by`, `sends::held_by`).
+struct Held {
     holder: usize,
-    receiver: usize,
-    read: ends::Read,
+    /// The half the call was made on.
+    half: usize,
+    value: HeldValue,
+}
+
+enum HeldValue {
+    /// What `message()` returned.
+    Read(ends::Read),
+    /// What `send(..)` returned, on the sender named so.
+    Send(String),
+}
+
+impl HeldValue {
+    fn half_name(&self) -> &str {
+        match self {
+            HeldValue::Read(read) => &read.name,
+            HeldValue::Send(sender) => sender,
+        }
+    }
 }
 
 /// The lowering of one body into one graph.
@@ -91,7 +109,7 @@ struct Lowering<'p> {
     current: Option<usize>,
     scopes: Scopes,
     jumps: Vec<Jumps>,
-    held: Vec<HeldRead>,
+    held: Vec<Held>,
 }
 
 impl<'p> Lowering<'p> {
@@ -273,11 +291,16 @@ impl<'p> Lowering<'p> {
         if let Some((_, diverge)) = &init.diverge {
             let matched = self.current;
             self.follow();
-            let held = |name: &str| self.held_read(name);
-            if let Some(read) = ends::let_else_end(&local.pat, &init.expr, &held) {
+            let (held_read, held_send) = (
+                |name: &str| self.held_read(name),
+                |name: &str| self.held_send(name),
+            );
+            let ended = ends::let_else_end(&local.pat, &init.expr, &held_read);
+            let failed = sends::let_else_failure(&local.pat, &init.expr, &held_send);
+            if let Some(read) = ended {
                 self.ended(&read);
             }
-            if let Some(sender) = sends::let_else_failure(&local.pat, &init.expr) {
+            if let Some(sender) = failed {
                 self.send_failed(&sender);
             }
             self.expr(diverge);
@@ -293,8 +316,7 @@ impl<'p> Lowering<'p> {
             Pat::Ident(_) | Pat::Type(_) => self.moved_into_container(&init.expr),
             _ => Vec::new(),
         };
-        let read = ends::held_by(&local.pat, &init.expr, &|name| self.held_read(name));
-        let receiver = read.as_ref().and_then(|read| self.resolve(&read.name));
+        let held = self.held_by(&local.pat, &init.expr);
         for ident in pattern_idents(&local.pat) {
             let named = self.program.named_halves.iter().any(|name| ident == name);
             self.declare(Binding {
@@ -305,22 +327,48 @@ impl<'p> Lowering<'p> {
                 carries: carries.clone(),
             });
         }
-        if let (Some(read), Some(receiver)) = (read, receiver) {
+        if let Some((half, value)) = held {
             let holder = self.program.bindings.len() - 1;
-            self.held.push(HeldRead {
+            self.held.push(Held {
                 holder,
-                receiver,
-                read,
+                half,
+                value,
             });
         }
     }
 
-    /// The read the local `name` holds here, if it holds one of a receiver that
-    /// its name still stands for.
-    fn held_read(&self, name: &str) -> Option<ends::Read> {
+    /// What `let pat = init;` makes `pat` hold for good, and the binding of the half
+    /// it came from (resolved before `pat` may shadow its name).
+    fn held_by(&self, pat: &Pat, init: &Expr) -> Option<(usize, HeldValue)> {
+        let value = match ends::held_by(pat, init, &|name| self.held_read(name)) {
+            Some(read) => HeldValue::Read(read),
+            None => HeldValue::Send(sends::held_by(pat, init, &|name| self.held_send(name))?),
+        };
+        Some((self.resolve(value.half_name())?, value))
+    }
+
+    /// What the local `name` holds here, if it holds something of a half that its
+    /// name still stands for.
+    fn held(&self, name: &str) -> Option<&HeldValue> {
         let holder = self.resolve(name)?;
         let held = self.held.iter().find(|held| held.holder == holder)?;
-        (self.resolve(&held.read.name) == Some(held.receiver)).then(|| held.read.clone())
+        (self.resolve(held.value.half_name()) == Some(held.half)).then_some(&held.value)
+    }
+
+    /// The read the local `name` holds here, if it holds one.
+    fn held_read(&self, name: &str) -> Option<ends::Read> {
+        match self.held(name)? {
+            HeldValue::Read(read) => Some(read.clone()),
+            HeldValue::Send(_) => None,
+        }
+    }
+
+    /// The sender whose send's result the local `name` holds here, if it holds one.
+    fn held_send(&self, name: &str) -> Option<String> {
+        match self.held(name)? {
+            HeldValue::Send(sender) => Some(sender.clone()),
+            HeldValue::Read(_) => None,
+        }
     }
 
     /// Whether `init` is what a method of a half returned (`rx.message().await?`,
