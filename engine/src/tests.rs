@@ -178,6 +178,36 @@ fn error_paths_owe_nothing_and_normal_exits_all() {
 }
 
 #[test]
+fn an_err_that_a_match_or_if_in_the_value_evaluates_to_is_an_error_path() {
+    for error_paths in [
+        "match rx.message().await? { None => Ok(()), Some(_) => Err(Status::internal(\"more than one\")) }",
+        "if flag { rx.cancel(); Ok(()) } else { Err(oops()) }",
+        "return match kind { A => { rx.cancel(); Ok(()) } _ => Err(oops()) };",
+        "let ended = { if flag { return Err(oops()); } rx.cancel() }; show(ended); Ok(())",
+    ] {
+        assert_eq!(leaks(&client(error_paths)), [], "{error_paths}");
+    }
+    let producer_body = "match kind { A => { tx.send(1).await?; Ok(tx.finish()) } _ => Err(Status::not_found(\"b\")) }";
+    assert_eq!(leaks(&producer(producer_body)), []);
+    for normal_path in [
+        "if flag { Ok(()) } else { Err(oops()) }",
+        "match kind { A => Ok(()), B => { Err(oops()) } }",
+        "return match kind { A => Ok(()), _ => Err(oops()) };",
+        // A value computed, not the body's: the `Err` is a value like any other.
+        "let r: Result<(), Status> = if flag { Ok(()) } else { Err(oops()) }; r",
+    ] {
+        let found = leaks(&client(normal_path));
+        assert!(
+            found.iter().any(|(name, _)| name == "rx"),
+            "{normal_path}: {found:?}"
+        );
+    }
+    let value_not_returned =
+        "let r: Result<(), Status> = if flag { rx.cancel(); Ok(()) } else { Err(oops()) }; r";
+    assert_eq!(leaks(&client(value_not_returned)), leak("rx", End));
+}
+
+#[test]
 fn scopes_and_reassignments() {
     let inner = "async fn f(mut client: C) -> Result<(), Status> {
         { let rx = client.watch(a).await?; show(&rx); }

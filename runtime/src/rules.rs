@@ -11,8 +11,9 @@
 //! hold without the attributes too.
 //!
 //! Halves handed to a helper function are the helper's: put the attribute on the
-//! helper too. Paths that end in `?`, `return Err(..)` or a panic are error paths: the
-//! runtime cancels what they drop, so they never need cleanup.
+//! helper too. Paths that end in `?`, `return Err(..)`, an `Err(..)` that the
+//! function's value is (or an arm of the `match` or `if` it ends with) or a panic are
+//! error paths: the runtime cancels what they drop, so they never need cleanup.
 //!
 //! **Allow with a reason.** Every error rule can be allowed where it is meant, with a
 //! reason, on a `let`, a function or method, an impl, or an associated type:
@@ -139,8 +140,8 @@
 //!
 //! How the paths are followed (both cleanup rules): a control-flow graph of the
 //! function, with `break` and `continue` following their labels, and error paths (`?`,
-//! `return Err(..)`, `panic!`) ending with nothing owed, since the runtime cancels what
-//! they drop. A half moved into a local container (`Some(tx)`, a tuple, a struct
+//! `return Err(..)`, an `Err(..)` arm of the value, `panic!`) ending with nothing owed,
+//! since the runtime cancels what they drop. A half moved into a local container (`Some(tx)`, a tuple, a struct
 //! literal, an array, `vec![..]`, `Box::new`) is still owed: the container must end
 //! it, give it back, or be handed on, or the half leaks where the container is
 //! dropped (`fail/client_half_in_container.rs`). A half handed to a function, a

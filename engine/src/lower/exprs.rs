@@ -8,7 +8,7 @@ use syn::{Expr, ExprIf, ExprMatch, Label, Macro, Pat};
 use super::{Jumps, Lowering, ends, sends};
 use crate::captures;
 use crate::graph::{Event, LeakKind, Point};
-use crate::syntax::{bare_ident, collect_lets, is_err_value};
+use crate::syntax::{bare_ident, collect_lets};
 
 /// Macros that only format their arguments: a binding they mention is borrowed.
 const FORMATTING: [&str; 14] = [
@@ -43,6 +43,14 @@ const DIVERGING: [&str; 4] = ["panic", "unreachable", "todo", "unimplemented"];
 
 impl Lowering<'_> {
     pub(super) fn expr(&mut self, expr: &Expr) {
+        self.expr_of_its_kind(expr);
+        if self.error_values.contains(&super::address(expr)) {
+            // An `Err(..)` the body's value may be: the path leaves with an error.
+            self.current = None;
+        }
+    }
+
+    fn expr_of_its_kind(&mut self, expr: &Expr) {
         match expr {
             Expr::Path(path) if path.qself.is_none() => {
                 if let Some(ident) = path.path.get_ident() {
@@ -196,11 +204,12 @@ impl Lowering<'_> {
     /// `return value`: a normal exit, unless it returns `Err(..)`.
     fn returned(&mut self, value: Option<&Expr>, at: Span) {
         if let Some(value) = value {
+            super::error_tails(value, &mut self.error_values);
             self.expr(value);
         }
-        match value.is_some_and(is_err_value) {
-            true => self.current = None,
-            false => self.exit(LeakKind::Return, at),
+        // Unless every path through the value reached an `Err(..)`.
+        if self.current.is_some() {
+            self.exit(LeakKind::Return, at);
         }
     }
 

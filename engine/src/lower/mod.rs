@@ -58,6 +58,36 @@ pub fn lower_naming_halves<'a>(
     program
 }
 
+/// The `Err(..)` values `value` may evaluate to as a whole: itself, or those of the
+/// arms and branches of a `match`, `if` or block it ends with. A path that reaches
+/// one leaves with an error.
+pub(super) fn error_tails(value: &Expr, out: &mut Vec<usize>) {
+    match value {
+        _ if is_err_value(value) => out.push(address(value)),
+        Expr::Match(matched) => {
+            for arm in &matched.arms {
+                error_tails(&arm.body, out);
+            }
+        }
+        Expr::If(branch) => {
+            block_error_tails(&branch.then_branch, out);
+            if let Some((_, otherwise)) = &branch.else_branch {
+                error_tails(otherwise, out);
+            }
+        }
+        Expr::Block(block) if block.label.is_none() => block_error_tails(&block.block, out),
+        Expr::Paren(paren) => error_tails(&paren.expr, out),
+        _ => {}
+    }
+}
+
+/// [`error_tails`] of the value a block ends with.
+fn block_error_tails(block: &Block, out: &mut Vec<usize>) {
+    if let Some(Stmt::Expr(tail, None)) = block.stmts.last() {
+        error_tails(tail, out);
+    }
+}
+
 /// The address that identifies a syntax node between lowering and placing.
 pub fn address<T>(node: &T) -> usize {
     std::ptr::from_ref(node).addr()
@@ -110,43 +140,40 @@ struct Lowering<'p> {
     scopes: Scopes,
     jumps: Vec<Jumps>,
     held: Vec<Held>,
+    /// Addresses of the `Err(..)` values the body (or a `return`) may evaluate to.
+    error_values: Vec<usize>,
 }
 
 impl<'p> Lowering<'p> {
     /// Lowers one body (a function's, a closure's, an async block's) into a graph of
     /// its own, with `owed` declared at its entry (parameters, `move` captures).
     fn body(program: &'p mut Program, allowed: Allowed, owed: Vec<Binding>, body: &Block) {
-        let tail_is_err =
-            matches!(body.stmts.last(), Some(Stmt::Expr(tail, None)) if is_err_value(tail));
+        let mut error_values = Vec::new();
+        block_error_tails(body, &mut error_values);
         let end = body.brace_token.span.close();
-        Lowering::graph_of(program, allowed, owed, end, tail_is_err, |lowering| {
+        Lowering::graph_of(program, allowed, owed, end, error_values, |lowering| {
             lowering.statements(body);
         });
     }
 
     /// A closure body that is an expression, not a block.
     fn expr_body(program: &'p mut Program, allowed: Allowed, owed: Vec<Binding>, body: &Expr) {
+        let mut error_values = Vec::new();
+        error_tails(body, &mut error_values);
         let end = body.span();
-        Lowering::graph_of(
-            program,
-            allowed,
-            owed,
-            end,
-            is_err_value(body),
-            |lowering| {
-                lowering.expr(body);
-            },
-        );
+        Lowering::graph_of(program, allowed, owed, end, error_values, |lowering| {
+            lowering.expr(body);
+        });
     }
 
-    /// Runs `lower` into a new graph that ends at `end` (unless its value is an
-    /// `Err(..)`, `tail_is_err`: an error exit).
+    /// Runs `lower` into a new graph that ends at `end`, unless the path reaches
+    /// one of `error_values` (the `Err(..)`s the body's value may be: an error exit).
     fn graph_of(
         program: &'p mut Program,
         allowed: Allowed,
         owed: Vec<Binding>,
         end: Span,
-        tail_is_err: bool,
+        error_values: Vec<usize>,
         lower: impl FnOnce(&mut Lowering<'p>),
     ) {
         let mut lowering = Lowering {
@@ -156,6 +183,7 @@ impl<'p> Lowering<'p> {
             current: None,
             scopes: Scopes::default(),
             held: Vec::new(),
+            error_values,
             jumps: Vec::new(),
         };
         lowering.scopes.open();
@@ -164,9 +192,6 @@ impl<'p> Lowering<'p> {
             lowering.declare(binding);
         }
         lower(&mut lowering);
-        if tail_is_err {
-            lowering.current = None;
-        }
         lowering.exit(LeakKind::End, end);
         let graph = std::mem::take(&mut lowering.graph);
         lowering.program.graphs.push(graph);
