@@ -135,6 +135,21 @@ fn an_error_status_kept_in_a_binding_ends_the_stream() {
 }
 
 #[test]
+fn a_read_under_a_timer_ends_where_it_returned_none() {
+    for ended in [
+        "loop { match timeout(d, rx.message()).await { Ok(Ok(Some(m))) => show(m), Ok(Ok(None)) => break, Ok(Err(e)) => return Err(e), Err(_) => { rx.cancel(); break } } } Ok(())",
+        "loop { match tokio::time::timeout(d, rx.message()).await.map_err(late)? { Ok(Some(m)) => show(m), Ok(None) => break, Err(e) => return Err(e) } } Ok(())",
+        "while let Some(m) = timeout(d, rx.message()).await.map_err(late)?? { show(m) } Ok(())",
+        "loop { let next = time::timeout_at(at, rx.message()).await; match next { Ok(Ok(None)) => break, Ok(Ok(Some(m))) => show(m), Ok(Err(status)) => { log(status); break } Err(_) => { rx.cancel(); break } } } Ok(())",
+    ] {
+        assert_eq!(leaks(&client(ended)), [], "{ended}");
+    }
+    // The timer's error is not the call's end: leaving there leaves `rx` unread.
+    let elapsed = "loop { match timeout(d, rx.message()).await { Ok(Ok(Some(m))) => show(m), Ok(Ok(None)) => break, Ok(Err(e)) => return Err(e), Err(elapsed) => { log(elapsed); break } } } Ok(())";
+    assert_eq!(leaks(&client(elapsed)), leak("rx", LeftReading));
+}
+
+#[test]
 fn a_sentinel_break_leaves_the_reading_early() {
     let body = "loop { let Some(_) = rx.message().await? else { break }; if done() { break } }
                 Ok(())";

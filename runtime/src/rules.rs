@@ -185,8 +185,10 @@
 //! `while let Some(..) = rx.message().await?`, the `else` of `let Some(..) = .. else`.
 //! The same holds for a reply kept in a local that cannot be assigned again and
 //! branched on later (`let reply = rx.message().await?; match reply { .. }`,
-//! `if reply.is_none()`). Without `?`, an error status is the end too where the code
-//! keeps it in a binding it uses (`Err(status) => ..`).
+//! `if reply.is_none()`), and for a read under a timer (`match timeout(d,
+//! rx.message()).await { Ok(Ok(None)) => .. }`, where the timer's `Err` is not an end).
+//! Without `?`, an error status is the end too where the code keeps it in a binding
+//! it uses (`Err(status) => ..`).
 //! A `break` out of the reading loop on any other path stops reading early, and the
 //! error points at it; `while let Ok(Some(..)) = rx.message().await` (or an
 //! `Err(_)` / `Err(_e)` arm) stops at the final error too and throws it away. Cases:

@@ -1,6 +1,9 @@
 //! A reply kept in a local and looked at later is still the read it came from:
 //! where the local is `None` the stream ended. An error status bound to a name the
-//! code uses ends the stream too (it is the call's final status, kept).
+//! code uses ends the stream too (it is the call's final status, kept). A read
+//! under a timer ends where its inner `Option` is `None`.
+use std::time::Duration;
+
 use tonic::{Code, Status};
 use tonic::transport::Channel;
 use tonic_session_examples::pb::HelloRequest;
@@ -60,6 +63,24 @@ async fn error_status_kept(mut client: Client) -> Result<usize, Status> {
             Ok(None) => break,
             Err(status) if status.code() == Code::Cancelled => break,
             Err(status) => return Err(status),
+        }
+    }
+    Ok(count)
+}
+
+#[tonic_session::client]
+async fn read_under_a_timer(mut client: Client) -> Result<usize, Status> {
+    let mut rx = client.hello_server_stream(hello("e")).await?;
+    let mut count = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), rx.message()).await {
+            Ok(Ok(Some(_))) => count += 1,
+            Ok(Ok(None)) => break,
+            Ok(Err(status)) => return Err(status),
+            Err(_elapsed) => {
+                let _cancelled = rx.cancel();
+                return Err(Status::deadline_exceeded("no reply within 5 s"));
+            }
         }
     }
     Ok(count)

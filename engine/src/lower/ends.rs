@@ -15,53 +15,67 @@ use syn::{Expr, Pat, UnOp};
 
 use crate::syntax::bare_ident;
 
-/// What the value of a `message()` call is, as the code sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Form {
-    /// After `?`: `Option<T>`.
-    Option,
-    /// Without: `Result<Option<T>, Status>`.
-    Result,
-}
-
-/// A `message()` call on a bare local, branched on.
+/// A `message()` call on a bare local, branched on: the receiver's name, and how
+/// many `Result`s wrap the `Option` it returned, as the code sees the value (each
+/// `?` or `.unwrap()` takes one off): 0 for `rx.message().await?`, 1 for
+/// `rx.message().await` (`Result<Option<T>, Status>`), 2 under a timer,
+/// `timeout(d, rx.message()).await` (`Result<Result<Option<T>, Status>, Elapsed>`).
 #[derive(Clone, Debug)]
 pub(super) struct Read {
     pub(super) name: String,
-    form: Form,
+    results: usize,
 }
 
 /// The read a local named so holds, if it holds one (see [`held_by`]).
 pub(super) type Held<'a> = &'a dyn Fn(&str) -> Option<Read>;
 
-/// `rx.message().await?` or `rx.message().await`; `.unwrap()` or `.expect(..)` in
-/// place of `?` (an error status panics there: an error path too); with the error
-/// converted on the way (`.map_err(f)?`, anyhow's `.context(..)?`), which leaves
-/// the `Option` as it is. Or a local that holds one of these.
+/// `rx.message().await?` or `rx.message().await`, or under a timer; `.unwrap()` or
+/// `.expect(..)` in place of `?` (an error status panics there: an error path too);
+/// with the error converted on the way (`.map_err(f)?`, anyhow's `.context(..)?`),
+/// which leaves the `Option` as it is. Or a local that holds one of these.
 fn read_of(expr: &Expr, held: Held) -> Option<Read> {
     if let Some(local) = bare_ident(expr) {
         return held(&local);
     }
-    let (form, awaited) = match strip(expr) {
-        Expr::Try(tried) => (Form::Option, strip(&tried.expr)),
-        Expr::MethodCall(call) if unwraps(call) => (Form::Option, strip(&call.receiver)),
-        other => (Form::Result, other),
-    };
-    let awaited = match form {
-        Form::Option => without_error_conversions(awaited),
-        Form::Result => awaited,
-    };
-    let Expr::Await(awaited) = awaited else {
-        return None;
-    };
-    let Expr::MethodCall(call) = strip(&awaited.base) else {
-        return None;
-    };
-    if call.method != "message" || !call.args.is_empty() {
-        return None;
+    let mut peeled = 0;
+    let mut expr = without_error_conversions(strip(expr));
+    loop {
+        expr = match expr {
+            Expr::Try(tried) => strip(&tried.expr),
+            Expr::MethodCall(call) if unwraps(call) => strip(&call.receiver),
+            _ => break,
+        };
+        expr = without_error_conversions(expr);
+        peeled += 1;
     }
-    let name = bare_ident(&call.receiver)?;
-    Some(Read { name, form })
+    let Expr::Await(awaited) = expr else {
+        return None;
+    };
+    let (name, results) = awaited_read(strip(&awaited.base))?;
+    let results = results.checked_sub(peeled)?;
+    Some(Read { name, results })
+}
+
+/// The future of a read: `rx.message()` (one `Result`), or `timeout(d, ..)` /
+/// `timeout_at(at, ..)` of one (a `Result` more: the timer's).
+fn awaited_read(future: &Expr) -> Option<(String, usize)> {
+    match future {
+        Expr::MethodCall(call) if call.method == "message" && call.args.is_empty() => {
+            Some((bare_ident(&call.receiver)?, 1))
+        }
+        Expr::Call(call) if call.args.len() == 2 && is_timer(&call.func) => {
+            let (name, results) = awaited_read(strip(call.args.last()?))?;
+            Some((name, results + 1))
+        }
+        _ => None,
+    }
+}
+
+/// tokio's `timeout` or `timeout_at`, however the path to it is spelled.
+fn is_timer(func: &Expr) -> bool {
+    matches!(func, Expr::Path(path) if path.path.segments.last().is_some_and(|last| {
+        last.ident == "timeout" || last.ident == "timeout_at"
+    }))
 }
 
 /// `expr` without the calls that convert only its error (`map_err`, anyhow's
@@ -103,19 +117,40 @@ impl Read {
     /// `some_handled`: an earlier arm without a guard took every `Some`, so a
     /// catch-all here sees only `None`.
     pub(super) fn ends_at(&self, pat: &Pat, some_handled: bool) -> bool {
-        match (self.form, pat) {
-            (_, Pat::Or(or)) => or.cases.iter().any(|case| self.ends_at(case, some_handled)),
-            (Form::Option, pat) if is_none(pat) => true,
-            (Form::Option, Pat::Wild(_)) => some_handled,
-            (Form::Option, Pat::Ident(ident)) => ident.subpat.is_none() && some_handled,
-            (Form::Result, Pat::TupleStruct(ok)) if is_named(&ok.path, "Ok") => {
-                ok.elems.len() == 1 && ok.elems.first().is_some_and(is_none)
-            }
-            (Form::Result, Pat::TupleStruct(err)) if is_named(&err.path, "Err") => {
-                err.elems.len() == 1 && err.elems.first().is_some_and(keeps)
-            }
+        ends_at(pat, self.results, some_handled)
+    }
+
+    /// Whether the value is the `Option` itself (every `Result` taken off).
+    fn is_option(&self) -> bool {
+        self.results == 0
+    }
+}
+
+/// [`Read::ends_at`] for a value with `results` layers of `Result` around the
+/// `Option`: `Ok(..)` takes one off; `Err(e)` of the innermost is the call's final
+/// status (an end where kept), of an outer one a timer's (not an end).
+fn ends_at(pat: &Pat, results: usize, some_handled: bool) -> bool {
+    match pat {
+        Pat::Or(or) => or
+            .cases
+            .iter()
+            .any(|case| ends_at(case, results, some_handled)),
+        Pat::Paren(paren) => ends_at(&paren.pat, results, some_handled),
+        _ if results == 0 => match pat {
+            _ if is_none(pat) => true,
+            Pat::Wild(_) => some_handled,
+            Pat::Ident(ident) => ident.subpat.is_none() && some_handled,
             _ => false,
+        },
+        Pat::TupleStruct(tuple) if tuple.elems.len() == 1 => {
+            let inner = &tuple.elems[0];
+            if is_named(&tuple.path, "Ok") {
+                ends_at(inner, results - 1, false)
+            } else {
+                is_named(&tuple.path, "Err") && results == 1 && keeps(inner)
+            }
         }
+        _ => false,
     }
 }
 
@@ -169,15 +204,14 @@ pub(super) fn of_condition(cond: &Expr, held: Held) -> (Option<String>, Option<S
             let Some(read) = read_of(&bound.expr, held) else {
                 return (None, None);
             };
-            match read.form {
-                Form::Option if is_some_pattern(&bound.pat) => (None, Some(read.name)),
+            match read.is_option() {
+                true if is_some_pattern(&bound.pat) => (None, Some(read.name)),
                 _ if read.ends_at(&bound.pat, false) => (Some(read.name), None),
                 _ => (None, None),
             }
         }
         Expr::MethodCall(call) if call.args.is_empty() => {
-            let Some(read) = read_of(&call.receiver, held).filter(|read| read.form == Form::Option)
-            else {
+            let Some(read) = read_of(&call.receiver, held).filter(Read::is_option) else {
                 return (None, None);
             };
             match call.method.to_string().as_str() {
@@ -198,5 +232,5 @@ pub(super) fn of_condition(cond: &Expr, held: Held) -> (Option<String>, Option<S
 /// when the `else` runs.
 pub(super) fn let_else_end(pat: &Pat, init: &Expr, held: Held) -> Option<String> {
     let read = read_of(init, held)?;
-    (read.form == Form::Option && is_some_pattern(pat)).then_some(read.name)
+    (read.is_option() && is_some_pattern(pat)).then_some(read.name)
 }
