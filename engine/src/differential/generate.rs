@@ -43,7 +43,7 @@ fn block(random: &mut Random, place: &mut Place) -> Vec<Stmt> {
 
 fn statement(random: &mut Random, place: &mut Place) -> Stmt {
     let nesting = place.depth < 3;
-    match random.below(if nesting { 18 } else { 12 }) {
+    match random.below(if nesting { 21 } else { 12 }) {
         0 => Stmt::Finish,
         1 => Stmt::Cancel,
         2 => Stmt::Drop,
@@ -61,6 +61,20 @@ fn statement(random: &mut Random, place: &mut Place) -> Stmt {
             none: nested(random, place),
         },
         14 => Stmt::IfLetOkSome(nested(random, place), nested(random, place)),
+        15 => Stmt::MatchHeld {
+            some: nested(random, place),
+            none: nested(random, place),
+        },
+        16 => Stmt::MatchResult {
+            some: nested(random, place),
+            none: nested(random, place),
+            err: nested(random, place),
+        },
+        17 => Stmt::MatchTimed {
+            some: nested(random, place),
+            none: nested(random, place),
+            elapsed: nested(random, place),
+        },
         kind => looped(random, place, kind),
     }
 }
@@ -92,8 +106,8 @@ fn looped(random: &mut Random, place: &mut Place, kind: u64) -> Stmt {
     let body = nested(random, place);
     place.loops.pop();
     match kind {
-        15 => Stmt::Loop(label, body),
-        16 => Stmt::WhileLet(label, body),
+        18 => Stmt::Loop(label, body),
+        19 => Stmt::WhileLet(label, body),
         _ => Stmt::For(label, body),
     }
 }

@@ -32,6 +32,27 @@ pub(super) enum Stmt {
         some: Vec<Stmt>,
         none: Vec<Stmt>,
     },
+    /// `let reply = rx.message().await?; match reply { Some(_) => some, None => none }`:
+    /// the reply kept in a local, branched on later.
+    MatchHeld {
+        some: Vec<Stmt>,
+        none: Vec<Stmt>,
+    },
+    /// `match rx.message().await { Ok(Some(_)) => some, Ok(None) => none,
+    /// Err(status) => { keep(status); err } }`: the final error status kept.
+    MatchResult {
+        some: Vec<Stmt>,
+        none: Vec<Stmt>,
+        err: Vec<Stmt>,
+    },
+    /// `match timeout(d, rx.message()).await { Ok(Ok(Some(_))) => some, Ok(Ok(None)) =>
+    /// none, Ok(Err(status)) => return Err(status), Err(_) => elapsed }`: a read under
+    /// a timer, whose own error is no end.
+    MatchTimed {
+        some: Vec<Stmt>,
+        none: Vec<Stmt>,
+        elapsed: Vec<Stmt>,
+    },
     /// `if let Ok(Some(_)) = rx.message().await { then } else { otherwise }`: the
     /// `else` may be the final error, thrown away.
     IfLetOkSome(Vec<Stmt>, Vec<Stmt>),

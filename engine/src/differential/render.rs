@@ -51,6 +51,35 @@ fn statement(stmt: &Stmt, out: &mut String) {
             braced(none, out);
             out.push_str("}\n");
         }
+        Stmt::MatchHeld { some, none } => {
+            out.push_str("let reply = rx.message().await?;\nmatch reply {\nSome(_) => ");
+            braced(some, out);
+            out.push_str("None => ");
+            braced(none, out);
+            out.push_str("}\n");
+        }
+        Stmt::MatchResult { some, none, err } => {
+            out.push_str("match rx.message().await {\nOk(Some(_)) => ");
+            braced(some, out);
+            out.push_str("Ok(None) => ");
+            braced(none, out);
+            out.push_str("Err(status) => {\nkeep(status);\n");
+            block(err, out);
+            out.push_str("}\n}\n");
+        }
+        Stmt::MatchTimed {
+            some,
+            none,
+            elapsed,
+        } => {
+            out.push_str("match timeout(limit(), rx.message()).await {\nOk(Ok(Some(_))) => ");
+            braced(some, out);
+            out.push_str("Ok(Ok(None)) => ");
+            braced(none, out);
+            out.push_str("Ok(Err(status)) => return Err(status),\nErr(_) => ");
+            braced(elapsed, out);
+            out.push_str("}\n");
+        }
         Stmt::Loop(label, body) => looped(*label, "loop ", body, out),
         Stmt::WhileLet(label, body) => {
             looped(

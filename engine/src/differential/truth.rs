@@ -69,13 +69,27 @@ fn step(stmt: &Stmt, owing: bool, leaked: &mut bool) -> BTreeSet<Outcome> {
         Stmt::If(then, otherwise) | Stmt::IfLetOkSome(then, otherwise) => {
             both(run(then, owing, leaked), run(otherwise, owing, leaked))
         }
-        Stmt::Match { some, none } => {
+        Stmt::Match { some, none } | Stmt::MatchHeld { some, none } => {
             let ended = run(none, false, leaked);
             both(
                 both(run(some, owing, leaked), ended),
                 BTreeSet::from([Outcome::Over]),
             )
         }
+        // No `?`: the three arms are all the ways on.
+        Stmt::MatchResult { some, none, err } => both(
+            run(some, owing, leaked),
+            both(run(none, false, leaked), run(err, false, leaked)),
+        ),
+        // The call's error returns it; the timer's leaves the stream going on.
+        Stmt::MatchTimed {
+            some,
+            none,
+            elapsed,
+        } => both(
+            both(run(some, owing, leaked), run(none, false, leaked)),
+            both(run(elapsed, owing, leaked), BTreeSet::from([Outcome::Over])),
+        ),
         Stmt::Loop(label, body) => looped(*label, body, owing, leaked, None),
         Stmt::WhileLet(label, body) => looped(*label, body, owing, leaked, Some(true)),
         Stmt::For(label, body) => looped(*label, body, owing, leaked, Some(false)),
