@@ -20,6 +20,7 @@ mod plain_tasks;
 mod raw_streaming_param;
 mod reader_returns_first;
 mod reads_in_loop_then_breaks;
+mod reads_kept_and_timed;
 mod reads_to_the_end;
 mod reads_until_found;
 mod rwlock_streaming;
