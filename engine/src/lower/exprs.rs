@@ -57,25 +57,7 @@ impl Lowering<'_> {
                     self.ended(&ident.to_string());
                 }
             }
-            Expr::MethodCall(call) => {
-                match bare_ident(&call.receiver) {
-                    Some(receiver) if call.method == "finish" || call.method == "cancel" => {
-                        self.ended(&receiver);
-                    }
-                    Some(receiver) if call.method == "message" => self.reads(&receiver),
-                    Some(sender) if call.method == "send" => {
-                        if let Some(id) = self.resolve(&sender) {
-                            self.emit(Event::Send(id, call.span()));
-                        }
-                    }
-                    Some(_) if BORROWING.iter().any(|method| call.method == method) => {}
-                    // Not a method of the halves (a trait's, or a typo rustc will
-                    // report): out of sight, so taken as handed on.
-                    Some(other) => self.ended(&other),
-                    None => self.expr(&call.receiver),
-                }
-                self.exprs(&call.args);
-            }
+            Expr::MethodCall(call) => self.method_call(call),
             // `&mut x` lent out (to a helper, a binding): what is done with it there
             // is out of sight, so taken as handed on; `&x` cannot end a half.
             Expr::Reference(reference) if reference.mutability.is_some() => {
@@ -120,24 +102,7 @@ impl Lowering<'_> {
             Expr::Async(block) => self.handed_on(expr, block.capture.is_some(), &[]),
             Expr::Macro(mac) => self.mac(&mac.mac),
             Expr::Verbatim(tokens) => self.mentions_end(tokens),
-            Expr::Assign(assign) => {
-                self.expr(&assign.right);
-                match bare_ident(&assign.left).and_then(|name| self.resolve(&name)) {
-                    // Assigned anew: the value it held is dropped here, and the new
-                    // one owes its end.
-                    Some(id) => {
-                        let point = Point {
-                            kind: LeakKind::Dropped,
-                            at: assign.span(),
-                        };
-                        self.emit(Event::Drop(id, point));
-                        self.emit(Event::Owe(id));
-                        // What was read from the old value says nothing of the new.
-                        self.held.retain(|held| held.half != id);
-                    }
-                    None => self.expr(&assign.left),
-                }
-            }
+            Expr::Assign(assign) => self.assigned(assign),
             Expr::Call(call) => {
                 self.expr(&call.func);
                 match explicit_drop(call) {
@@ -146,6 +111,47 @@ impl Lowering<'_> {
                 }
             }
             other => self.operands(other),
+        }
+    }
+
+    /// A method call: on a half, what the method does to it; on anything else, its
+    /// receiver and arguments.
+    fn method_call(&mut self, call: &syn::ExprMethodCall) {
+        match bare_ident(&call.receiver) {
+            Some(receiver) if call.method == "finish" || call.method == "cancel" => {
+                self.ended(&receiver);
+            }
+            Some(receiver) if call.method == "message" => self.reads(&receiver),
+            Some(sender) if call.method == "send" => {
+                if let Some(id) = self.resolve(&sender) {
+                    self.emit(Event::Send(id, call.span()));
+                }
+            }
+            Some(_) if BORROWING.iter().any(|method| call.method == method) => {}
+            // Not a method of the halves (a trait's, or a typo rustc will report):
+            // out of sight, so taken as handed on.
+            Some(other) => self.ended(&other),
+            None => self.expr(&call.receiver),
+        }
+        self.exprs(&call.args);
+    }
+
+    /// `x = value`: the value first; a binding assigned anew drops the value it
+    /// held here, and the new one owes its end.
+    fn assigned(&mut self, assign: &syn::ExprAssign) {
+        self.expr(&assign.right);
+        match bare_ident(&assign.left).and_then(|name| self.resolve(&name)) {
+            Some(id) => {
+                let point = Point {
+                    kind: LeakKind::Dropped,
+                    at: assign.span(),
+                };
+                self.emit(Event::Drop(id, point));
+                self.emit(Event::Owe(id));
+                // What was read from the old value says nothing of the new.
+                self.held.retain(|held| held.half != id);
+            }
+            None => self.expr(&assign.left),
         }
     }
 

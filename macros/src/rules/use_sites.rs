@@ -497,7 +497,43 @@ impl Analysis {
         }
     }
 
-    fn expr(&mut self, expr: &mut Expr, mut flow: Flow) -> Flow {
+    fn expr(&mut self, expr: &mut Expr, flow: Flow) -> Flow {
+        match expr {
+            Expr::If(branch) => self.if_else(branch, flow),
+            Expr::Match(matched) => self.matched(matched, flow),
+            Expr::Loop(looped) => {
+                self.enter_loop(looped.label.as_ref());
+                let end = self.block(&mut looped.body, flow);
+                self.exit_loop(None, end)
+            }
+            Expr::While(looped) => self.while_loop(looped, flow),
+            Expr::ForLoop(looped) => self.for_loop(looped, flow),
+            Expr::Break(broken) => self.broken(broken, flow),
+            Expr::Continue(continued) => {
+                let label = continued
+                    .label
+                    .as_ref()
+                    .map(|label| label.ident.to_string());
+                if let Some(index) = self.loop_index(label.as_deref()) {
+                    let frame = &mut self.loops[index];
+                    frame.continues = union(frame.continues.take(), flow);
+                }
+                None
+            }
+            // Handed on, or out of sight: every binding mentioned is consumed here;
+            // the body is analysed on its own.
+            Expr::Closure(closure) => self.closure(closure, flow),
+            Expr::Async(_) => {
+                let moving = matches!(expr, Expr::Async(block) if block.capture.is_some());
+                self.closure_like(expr, moving, Vec::new(), flow)
+            }
+            Expr::Assign(assign) => self.assigned(assign, flow),
+            other => self.operands(other, flow),
+        }
+    }
+
+    /// An expression without control flow of its own: its operands, in order.
+    fn operands(&mut self, expr: &mut Expr, mut flow: Flow) -> Flow {
         match expr {
             Expr::MethodCall(call) => {
                 if bare_ident(&call.receiver).is_none() {
@@ -522,120 +558,12 @@ impl Analysis {
             }
             Expr::Try(tried) => self.expr(&mut tried.expr, flow),
             Expr::Await(awaited) => self.expr(&mut awaited.base, flow),
-            Expr::If(branch) => {
-                self.scopes.open();
-                let flow = self.condition(&mut branch.cond, flow);
-                let then = self.block(&mut branch.then_branch, flow.clone());
-                // The `if let` pattern's bindings live in the `then` branch only.
-                self.pop_scope();
-                let otherwise = match &mut branch.else_branch {
-                    Some((_, otherwise)) => self.expr(otherwise, flow),
-                    None => flow,
-                };
-                union(then, otherwise)
-            }
-            Expr::Match(matched) => {
-                let flow = self.expr(&mut matched.expr, flow);
-                let mut after: Flow = None;
-                for arm in &mut matched.arms {
-                    self.scopes.open();
-                    self.declare_pattern(&arm.pat);
-                    let mut arm_flow = flow.clone();
-                    if let Some((_, guard)) = &mut arm.guard {
-                        arm_flow = self.expr(guard, arm_flow);
-                    }
-                    arm_flow = self.expr(&mut arm.body, arm_flow);
-                    self.pop_scope();
-                    after = union(after, arm_flow);
-                }
-                after
-            }
             Expr::Block(block) => self.labelled_block(block.label.as_ref(), &mut block.block, flow),
             Expr::Unsafe(block) => self.block(&mut block.block, flow),
             Expr::Const(block) => self.block(&mut block.block, flow),
-            Expr::Loop(looped) => {
-                self.enter_loop(looped.label.as_ref());
-                let end = self.block(&mut looped.body, flow);
-                self.exit_loop(None, end)
-            }
-            Expr::While(looped) => {
-                self.enter_loop(looped.label.as_ref());
-                self.scopes.open();
-                let condition = self.condition(&mut looped.cond, flow);
-                let end = self.block(&mut looped.body, condition.clone());
-                self.pop_scope();
-                self.exit_loop(condition, end)
-            }
-            Expr::ForLoop(looped) => {
-                let flow = self.expr(&mut looped.expr, flow);
-                self.enter_loop(looped.label.as_ref());
-                self.scopes.open();
-                self.declare_pattern(&looped.pat);
-                let end = self.block(&mut looped.body, flow.clone());
-                self.pop_scope();
-                self.exit_loop(flow, end)
-            }
-            Expr::Break(broken) => {
-                let flow = match &mut broken.expr {
-                    Some(value) => self.expr(value, flow),
-                    None => flow,
-                };
-                let label = broken.label.as_ref().map(|label| label.ident.to_string());
-                if let Some(index) = self.loop_index(label.as_deref()) {
-                    let frame = &mut self.loops[index];
-                    frame.breaks = union(frame.breaks.take(), flow);
-                }
-                None
-            }
-            Expr::Continue(continued) => {
-                let label = continued
-                    .label
-                    .as_ref()
-                    .map(|label| label.ident.to_string());
-                if let Some(index) = self.loop_index(label.as_deref()) {
-                    let frame = &mut self.loops[index];
-                    frame.continues = union(frame.continues.take(), flow);
-                }
-                None
-            }
-            // Handed on, or out of sight: every binding mentioned is consumed here;
-            // the body is analysed on its own.
-            Expr::Closure(closure) => {
-                let parameters = closure
-                    .inputs
-                    .iter()
-                    .flat_map(|pat| {
-                        let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(pat));
-                        pattern_idents(pat)
-                            .into_iter()
-                            .map(move |ident| (ident, named_as_half))
-                    })
-                    .collect();
-                let moving = closure.capture.is_some();
-                self.closure_like(&mut closure.body, moving, parameters, flow)
-            }
-            Expr::Async(_) => {
-                let moving = matches!(expr, Expr::Async(block) if block.capture.is_some());
-                self.closure_like(expr, moving, Vec::new(), flow)
-            }
             Expr::Macro(mac) => {
                 self.macro_call(&mac.mac);
                 flow
-            }
-            Expr::Assign(assign) => {
-                let flow = self.expr(&mut assign.right, flow);
-                match bare_ident(&assign.left) {
-                    // Reassigned: not moved anywhere (what it held before is not
-                    // followed).
-                    Some(name) => match (flow, self.resolve(&name)) {
-                        (Some(mut state), Some(id)) => {
-                            state.captured.remove(&id);
-                            Some(state)
-                        }
-                        (flow, _) => flow,
-                    },
-                    None => self.expr(&mut assign.left, flow),
-                }
             }
             Expr::Call(call) => {
                 let flow = self.expr(&mut call.func, flow);
@@ -657,14 +585,10 @@ impl Analysis {
                 let flow = self.expr(&mut index.expr, flow);
                 self.expr(&mut index.index, flow)
             }
-            Expr::Range(range) => self.exprs(
-                range
-                    .start
-                    .iter_mut()
-                    .chain(range.end.iter_mut())
-                    .map(|e| &mut **e),
-                flow,
-            ),
+            Expr::Range(range) => {
+                let bounds = range.start.iter_mut().chain(range.end.iter_mut());
+                self.exprs(bounds.map(|bound| &mut **bound), flow)
+            }
             Expr::Repeat(repeat) => self.expr(&mut repeat.expr, flow),
             Expr::Struct(object) => {
                 let flow = self.exprs(object.fields.iter_mut().map(|field| &mut field.expr), flow);
@@ -680,6 +604,98 @@ impl Analysis {
             },
             // Everything else holds no binding (literals) or is out of sight.
             _ => flow,
+        }
+    }
+
+    fn if_else(&mut self, branch: &mut syn::ExprIf, flow: Flow) -> Flow {
+        self.scopes.open();
+        let flow = self.condition(&mut branch.cond, flow);
+        let then = self.block(&mut branch.then_branch, flow.clone());
+        // The `if let` pattern's bindings live in the `then` branch only.
+        self.pop_scope();
+        let otherwise = match &mut branch.else_branch {
+            Some((_, otherwise)) => self.expr(otherwise, flow),
+            None => flow,
+        };
+        union(then, otherwise)
+    }
+
+    fn matched(&mut self, matched: &mut syn::ExprMatch, flow: Flow) -> Flow {
+        let flow = self.expr(&mut matched.expr, flow);
+        let mut after: Flow = None;
+        for arm in &mut matched.arms {
+            self.scopes.open();
+            self.declare_pattern(&arm.pat);
+            let mut arm_flow = flow.clone();
+            if let Some((_, guard)) = &mut arm.guard {
+                arm_flow = self.expr(guard, arm_flow);
+            }
+            arm_flow = self.expr(&mut arm.body, arm_flow);
+            self.pop_scope();
+            after = union(after, arm_flow);
+        }
+        after
+    }
+
+    fn while_loop(&mut self, looped: &mut syn::ExprWhile, flow: Flow) -> Flow {
+        self.enter_loop(looped.label.as_ref());
+        self.scopes.open();
+        let condition = self.condition(&mut looped.cond, flow);
+        let end = self.block(&mut looped.body, condition.clone());
+        self.pop_scope();
+        self.exit_loop(condition, end)
+    }
+
+    fn for_loop(&mut self, looped: &mut syn::ExprForLoop, flow: Flow) -> Flow {
+        let flow = self.expr(&mut looped.expr, flow);
+        self.enter_loop(looped.label.as_ref());
+        self.scopes.open();
+        self.declare_pattern(&looped.pat);
+        let end = self.block(&mut looped.body, flow.clone());
+        self.pop_scope();
+        self.exit_loop(flow, end)
+    }
+
+    fn broken(&mut self, broken: &mut syn::ExprBreak, flow: Flow) -> Flow {
+        let flow = match &mut broken.expr {
+            Some(value) => self.expr(value, flow),
+            None => flow,
+        };
+        let label = broken.label.as_ref().map(|label| label.ident.to_string());
+        if let Some(index) = self.loop_index(label.as_deref()) {
+            let frame = &mut self.loops[index];
+            frame.breaks = union(frame.breaks.take(), flow);
+        }
+        None
+    }
+
+    fn closure(&mut self, closure: &mut syn::ExprClosure, flow: Flow) -> Flow {
+        let parameters = closure
+            .inputs
+            .iter()
+            .flat_map(|pat| {
+                let named_as_half = mentions_a_half(&quote::ToTokens::to_token_stream(pat));
+                pattern_idents(pat)
+                    .into_iter()
+                    .map(move |ident| (ident, named_as_half))
+            })
+            .collect();
+        let moving = closure.capture.is_some();
+        self.closure_like(&mut closure.body, moving, parameters, flow)
+    }
+
+    fn assigned(&mut self, assign: &mut syn::ExprAssign, flow: Flow) -> Flow {
+        let flow = self.expr(&mut assign.right, flow);
+        match bare_ident(&assign.left) {
+            // Reassigned: not moved anywhere (what it held before is not followed).
+            Some(name) => match (flow, self.resolve(&name)) {
+                (Some(mut state), Some(id)) => {
+                    state.captured.remove(&id);
+                    Some(state)
+                }
+                (flow, _) => flow,
+            },
+            None => self.expr(&mut assign.left, flow),
         }
     }
 

@@ -66,57 +66,7 @@ pub(crate) fn trait_method(
     form: Form,
     body: Body,
 ) -> TokenStream {
-    let private = quote!(::tonic_session::__private);
-    let tonic = quote!(#private::tonic);
-    let name = &handler.name;
-    let inner = names.handler(name);
-    let owned = names.owned();
-    // The body outlives the trait call, so it owns a handle to the service.
-    let (take_this, this) = match handler.self_arg {
-        SelfArg::Ref => (quote!(let __this = Self::#owned(self);), quote!(&__this)),
-        SelfArg::Arc => (quote!(let __this = self;), quote!(__this)),
-    };
-    let stream = &handler.stream_type;
-    let returns = handler.output.as_ref().map_or(handler.span, |ty| ty.span());
-    let sending_output = quote! {
-        ::core::result::Result<#tonic::Response<Self::#stream>, #tonic::Status>
-    };
-    let streaming_request =
-        |message: &Option<syn::Type>| quote!(#tonic::Request<#tonic::Streaming<#message>>);
-    let (request, output, call) = match handler.kind {
-        Kind::ServerStreaming => (
-            handler.request.to_token_stream(),
-            sending_output,
-            quote_spanned! {returns=>
-                #take_this
-                ::tonic_session::__private::server_streaming(request, move |request, tx| async move {
-                    Self::#inner(#this, request, tx).await
-                })
-                .await
-            },
-        ),
-        Kind::Bidi => (
-            streaming_request(&handler.request_message),
-            sending_output,
-            quote_spanned! {returns=>
-                #take_this
-                ::tonic_session::__private::bidi_streaming(request, move |request, tx| async move {
-                    Self::#inner(#this, request, tx).await
-                })
-                .await
-            },
-        ),
-        Kind::ClientStreaming => (
-            streaming_request(&handler.request_message),
-            match &handler.output {
-                Some(ty) => ty.to_token_stream(),
-                None => quote!(()),
-            },
-            quote! {
-                #private::client_streaming(request, |request| Self::#inner(self, request)).await
-            },
-        ),
-    };
+    let (request, output, call) = request_output_and_call(handler, names);
     let call = match body {
         Body::Call => call,
         Body::Placeholder => quote! {
@@ -124,6 +74,7 @@ pub(crate) fn trait_method(
             ::core::unreachable!()
         },
     };
+    let name = &handler.name;
     let method = match form {
         Form::Async => {
             let receiver = &handler.receiver;
@@ -133,37 +84,94 @@ pub(crate) fn trait_method(
                 }
             }
         }
-        Form::Desugared => {
-            let (generics, receiver, bounds) = match handler.self_arg {
-                SelfArg::Ref => (
-                    quote!(<'life0, 'async_trait>),
-                    quote!(&'life0 self),
-                    quote!('life0: 'async_trait, Self: 'async_trait),
-                ),
-                SelfArg::Arc => {
-                    let receiver = &handler.receiver;
-                    (
-                        quote!(<'async_trait>),
-                        quote!(#receiver),
-                        quote!(Self: 'async_trait),
-                    )
-                }
-            };
-            quote_spanned! {handler.span=>
-                fn #name #generics(#receiver, request: #request) -> ::core::pin::Pin<
-                    ::std::boxed::Box<
-                        dyn ::core::future::Future<Output = #output> + ::core::marker::Send + 'async_trait,
-                    >,
-                >
-                where
-                    #bounds
-                {
-                    ::std::boxed::Box::pin(async move { #call })
-                }
-            }
-        }
+        Form::Desugared => desugared_method(handler, &request, &output, &call),
     };
     quote!(#(#cfgs)* #method)
+}
+
+/// The trait method's request type, its output type, and the body that hands the
+/// request to the runtime's entry point for the handler's kind, which calls the
+/// user's handler (the inherent method).
+fn request_output_and_call(
+    handler: &Handler,
+    names: &Generated,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let private = quote!(::tonic_session::__private);
+    let tonic = quote!(#private::tonic);
+    let inner = names.handler(&handler.name);
+    let message = &handler.request_message;
+    let streaming_request = quote!(#tonic::Request<#tonic::Streaming<#message>>);
+    let (request, entry) = match handler.kind {
+        Kind::ClientStreaming => {
+            let output = match &handler.output {
+                Some(ty) => ty.to_token_stream(),
+                None => quote!(()),
+            };
+            let call = quote! {
+                #private::client_streaming(request, |request| Self::#inner(self, request)).await
+            };
+            return (streaming_request, output, call);
+        }
+        Kind::ServerStreaming => (handler.request.to_token_stream(), "server_streaming"),
+        Kind::Bidi => (streaming_request, "bidi_streaming"),
+    };
+    // The body outlives the trait call, so it owns a handle to the service.
+    let owned = names.owned();
+    let (take_this, this) = match handler.self_arg {
+        SelfArg::Ref => (quote!(let __this = Self::#owned(self);), quote!(&__this)),
+        SelfArg::Arc => (quote!(let __this = self;), quote!(__this)),
+    };
+    let stream = &handler.stream_type;
+    let returns = handler.output.as_ref().map_or(handler.span, |ty| ty.span());
+    let entry = proc_macro2::Ident::new(entry, returns);
+    let output = quote! {
+        ::core::result::Result<#tonic::Response<Self::#stream>, #tonic::Status>
+    };
+    let call = quote_spanned! {returns=>
+        #take_this
+        ::tonic_session::__private::#entry(request, move |request, tx| async move {
+            Self::#inner(#this, request, tx).await
+        })
+        .await
+    };
+    (request, output, call)
+}
+
+/// The trait method as `#[async_trait]` writes it, for an impl it already ran on.
+fn desugared_method(
+    handler: &Handler,
+    request: &TokenStream,
+    output: &TokenStream,
+    call: &TokenStream,
+) -> TokenStream {
+    let name = &handler.name;
+    let (generics, receiver, bounds) = match handler.self_arg {
+        SelfArg::Ref => (
+            quote!(<'life0, 'async_trait>),
+            quote!(&'life0 self),
+            quote!('life0: 'async_trait, Self: 'async_trait),
+        ),
+        SelfArg::Arc => {
+            let receiver = &handler.receiver;
+            (
+                quote!(<'async_trait>),
+                quote!(#receiver),
+                quote!(Self: 'async_trait),
+            )
+        }
+    };
+    quote_spanned! {handler.span=>
+        fn #name #generics(#receiver, request: #request) -> ::core::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::core::future::Future<Output = #output> + ::core::marker::Send + 'async_trait,
+            >,
+        >
+        where
+            #bounds
+        {
+            ::std::boxed::Box::pin(async move { #call })
+        }
+    }
 }
 
 /// The inherent method every `&self` handler that sends calls for its own handle to

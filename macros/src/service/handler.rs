@@ -123,55 +123,104 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> Result<Classifie
             false => Ok(Classified::NotOurs),
         };
     }
+    let parameters = parameters(sig, &typed)?;
+    let mut errors = Errors::default();
+    if let Some(swapped) = parameters.swapped {
+        errors.push_rule(swapped);
+    }
+    signature_mistakes(sig, desugared, &mut errors);
+    let output = output_of(sig, desugared, parameters.kind, &mut errors);
+    let (receiver, self_arg) = match self_arg(method) {
+        Ok(found) => found,
+        Err(err) => {
+            errors.push_rule(err);
+            (syn::parse_quote!(&self), SelfArg::Ref)
+        }
+    };
+    let stream_type = stream_type_of(method, parameters.kind, &mut errors);
+    let handler = Handler {
+        kind: parameters.kind,
+        stream_type,
+        self_arg,
+        receiver,
+        name: sig.ident.clone(),
+        request: parameters.request,
+        request_message: parameters.request_message,
+        response_message: parameters.response_message,
+        output,
+        span: sig.span(),
+    };
+    Ok(Classified::Handler(Box::new(handler), errors))
+}
 
-    let mut swapped = None;
-    let kind = match typed.as_slice() {
+/// What a handler's parameters say: its kind and the types it names.
+struct Parameters {
+    kind: Kind,
+    /// `Request<M>` of a server-streaming handler.
+    request: Option<Type>,
+    request_message: Option<Type>,
+    response_message: Option<Type>,
+    /// A bidi handler with its sender first: reported, and taken as meant.
+    swapped: Option<RuleError>,
+}
+
+/// The kind of handler `typed` (the parameters after `self`) make, or the error
+/// of a shape that fits none.
+fn parameters(sig: &syn::Signature, typed: &[&Type]) -> Result<Parameters, RuleError> {
+    let found = |kind, request, request_message, response_message| Parameters {
+        kind,
+        request,
+        request_message,
+        response_message,
+        swapped: None,
+    };
+    match typed {
         [sender, request]
             if single_generic(sender, "Sender").is_some()
                 && receiving_request(request).is_some() =>
         {
-            swapped = Some(shape_error(sender, Shape::SenderFirst));
             let response = single_generic(sender, "Sender").cloned();
             let message = receiving_request(request).cloned();
-            (Kind::Bidi, None, message, response)
+            Ok(Parameters {
+                swapped: Some(shape_error(sender, Shape::SenderFirst)),
+                ..found(Kind::Bidi, None, message, response)
+            })
         }
         [request, sender] => {
             let response = single_generic(sender, "Sender")
                 .ok_or_else(|| shape_error(sender, Shape::SecondNotSender))?;
             match receiving_request(request) {
-                Some(message) => (
+                Some(message) => Ok(found(
                     Kind::Bidi,
                     None,
                     Some(message.clone()),
                     Some(response.clone()),
-                ),
-                None if single_generic(request, "Request").is_some() => (
+                )),
+                None if single_generic(request, "Request").is_some() => Ok(found(
                     Kind::ServerStreaming,
                     Some((*request).clone()),
                     None,
                     Some(response.clone()),
-                ),
-                None => {
-                    return Err(shape_error(request, Shape::FirstNotRequest));
-                }
+                )),
+                None => Err(shape_error(request, Shape::FirstNotRequest)),
             }
         }
         [request] => match receiving_request(request) {
-            Some(message) => (Kind::ClientStreaming, None, Some(message.clone()), None),
-            None => {
-                return Err(shape_error(request, Shape::SenderAlone));
-            }
+            Some(message) => Ok(found(
+                Kind::ClientStreaming,
+                None,
+                Some(message.clone()),
+                None,
+            )),
+            None => Err(shape_error(request, Shape::SenderAlone)),
         },
-        _ => {
-            return Err(shape_error(&sig.inputs, Shape::Arity));
-        }
-    };
-    let (kind, request, request_message, response_message) = kind;
-
-    let mut errors = Errors::default();
-    if let Some(swapped) = swapped {
-        errors.push_rule(swapped);
+        _ => Err(shape_error(&sig.inputs, Shape::Arity)),
     }
+}
+
+/// What a handler's signature may not have: no `async` (unless desugared),
+/// generics of its own, a variadic.
+fn signature_mistakes(sig: &syn::Signature, desugared: bool, errors: &mut Errors) {
     if sig.asyncness.is_none() && !desugared {
         errors.push_rule(shape_error(&sig.fn_token, Shape::NotAsync));
     }
@@ -187,6 +236,16 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> Result<Classifie
     if let Some(variadic) = &sig.variadic {
         errors.push_rule(shape_error(variadic, Shape::Variadic));
     }
+}
+
+/// The handler's result type (the boxed future's output, desugared); a sending
+/// handler's must be `Result<Finished, _>`.
+fn output_of(
+    sig: &syn::Signature,
+    desugared: bool,
+    kind: Kind,
+    errors: &mut Errors,
+) -> Option<Type> {
     let output = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) if desugared => Some(boxed_future_output(ty).unwrap_or(ty).clone()),
@@ -198,14 +257,12 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> Result<Classifie
         let at = wrong.map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream);
         errors.push_rule(shape_error(&at, Shape::NotFinished));
     }
-    let (receiver, self_arg) = match self_arg(method) {
-        Ok(found) => found,
-        Err(err) => {
-            errors.push_rule(err);
-            (syn::parse_quote!(&self), SelfArg::Ref)
-        }
-    };
+    output
+}
 
+/// The name of the handler's response stream type: its `#[tonic_session(stream_type
+/// = ..)]`, or tonic-build's.
+fn stream_type_of(method: &ImplItemFn, kind: Kind, errors: &mut Errors) -> syn::Ident {
     let options = match method_options::parse(&method.attrs) {
         Ok(options) => options,
         Err(err) => {
@@ -221,23 +278,9 @@ pub(crate) fn classify(method: &ImplItemFn, desugared: bool) -> Result<Classifie
             "a client-streaming handler has no response stream, so no `stream_type`",
         ));
     }
-    let stream_type = options
+    options
         .stream_type
-        .unwrap_or_else(|| naming::stream_type(&sig.ident));
-
-    let handler = Handler {
-        kind,
-        stream_type,
-        self_arg,
-        receiver,
-        name: sig.ident.clone(),
-        request,
-        request_message,
-        response_message,
-        output,
-        span: sig.span(),
-    };
-    Ok(Classified::Handler(Box::new(handler), errors))
+        .unwrap_or_else(|| naming::stream_type(&method.sig.ident))
 }
 
 /// When a sending handler's result is visibly not `Result<Finished, _>`, the part

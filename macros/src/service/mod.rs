@@ -8,20 +8,21 @@ pub(crate) mod expand;
 pub(crate) mod handler;
 pub(crate) mod method_options;
 pub(crate) mod naming;
+mod sort;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, ItemImpl};
 
-use crate::allow::{self, Allowed, Rule};
+use crate::allow::{self, Allowed};
 use crate::errors::Errors;
 use crate::rules::raw_stream;
-use crate::rules::table::RawFound;
 use crate::rules::use_sites::{Analysis, Side};
 use expand::{Body, Form};
-use handler::{Classified, Handler, Kind, SelfArg};
+use handler::{Kind, SelfArg};
 use naming::Generated;
+use sort::Sorted;
 
 /// Expands the attribute; never fails: the item is kept, and every error is
 /// reported beside it.
@@ -90,12 +91,39 @@ fn desugared(item: &ItemImpl) -> bool {
 /// rewrite (those stay as written).
 fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
     let mut errors = Errors::default();
-
-    let mut handlers: Vec<(Handler, Vec<Attribute>, Body)> = Vec::new();
-    let mut inherent = Vec::new();
-    let mut kept = Vec::new();
     let desugared = desugared(&item);
-    let names = match item
+    let names = generated_names(&item);
+    let for_all = allow::take_reporting(&mut item.attrs, &mut errors);
+    let mut sorted = sort::items(&mut item, desugared, &names, for_all, &mut errors);
+    sorted.report_raw_stream_types(&mut errors);
+    let form = if desugared {
+        Form::Desugared
+    } else {
+        Form::Async
+    };
+    let mut generated = Vec::new();
+    for (handler, cfgs, body) in &sorted.handlers {
+        generated.extend(expand::stream_type_item(handler, cfgs));
+        generated.push(expand::trait_method(handler, &names, cfgs, form, *body));
+    }
+    let needs_owned = sorted.handlers.iter().any(|(handler, _, body)| {
+        *body == Body::Call
+            && handler.self_arg == SelfArg::Ref
+            && handler.kind != Kind::ClientStreaming
+    });
+    let owned = needs_owned.then(|| expand::owned_method(&item.self_ty, &names));
+    let async_trait = async_trait_attribute(&item, desugared, &sorted);
+    let inherent_impl = inherent_impl(&item, &sorted.inherent, owned);
+    item.items = sorted.kept;
+    (
+        assemble(item, async_trait, &generated, inherent_impl),
+        errors,
+    )
+}
+
+/// The names of what is generated, from the trait's name.
+fn generated_names(item: &ItemImpl) -> Generated {
+    match item
         .trait_
         .as_ref()
         .and_then(|(_, path, _)| path.segments.last())
@@ -105,139 +133,37 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
             "Service",
             proc_macro2::Span::call_site(),
         )),
-    };
-    let for_all = allow::take_reporting(&mut item.attrs, &mut errors);
-    let written_stream_types: Vec<proc_macro2::Ident> = item
-        .items
-        .iter()
-        .filter_map(|impl_item| match impl_item {
-            ImplItem::Type(ty) if ty.ident.to_string().ends_with("Stream") => {
-                Some(ty.ident.clone())
-            }
-            _ => None,
-        })
-        .collect();
-    let mut stream_types = Vec::new();
-    for impl_item in std::mem::take(&mut item.items) {
-        let mut method = match impl_item {
-            ImplItem::Fn(method) => method,
-            ImplItem::Type(mut ty) => {
-                let allowed = for_all.with(allow::take_reporting(&mut ty.attrs, &mut errors));
-                if ty.ident.to_string().ends_with("Stream") && !allowed.allows(Rule::RawStream) {
-                    stream_types.push(ty.ident.clone());
-                }
-                kept.push(ImplItem::Type(ty));
-                continue;
-            }
-            other => {
-                kept.push(other);
-                continue;
-            }
-        };
-        let allowed = for_all.with(allow::take_reporting(&mut method.attrs, &mut errors));
-        check_rules(&mut method, allowed, &written_stream_types, &mut errors);
-        match handler::classify(&method, desugared) {
-            Ok(Classified::NotOurs) => {
-                let mut method = method;
-                if let Some(option) = method
-                    .attrs
-                    .iter()
-                    .find(|attr| method_options::is_option(attr))
-                {
-                    errors.push(syn::Error::new_spanned(
-                        option,
-                        "#[tonic_session(..)] goes on streaming session handlers only",
-                    ));
-                }
-                method.attrs.retain(|attr| !method_options::is_option(attr));
-                kept.push(ImplItem::Fn(method));
-            }
-            Ok(Classified::Handler(handler, mistakes)) => {
-                let body = match mistakes.is_empty() {
-                    true => Body::Call,
-                    false => Body::Placeholder,
-                };
-                errors.append(mistakes);
-                inherent.push(expand::inner_method(
-                    &method,
-                    &names,
-                    body == Body::Placeholder,
-                ));
-                handlers.push((*handler, cfg_attrs(&method.attrs), body));
-            }
-            // Its trait method cannot be written: leave it out (one "missing item"
-            // error at most) and keep its body in the inherent impl for the IDE.
-            Err(err) => {
-                errors.push_rule(err);
-                inherent.push(expand::inner_method(&method, &names, true));
-            }
-        }
     }
+}
 
-    // A hand-written stream type for a session handler would clash with ours: report
-    // it and leave it out, so the duplicate does not cascade.
-    kept.retain(|impl_item| {
-        let ImplItem::Type(ty) = impl_item else {
-            return true;
-        };
-        let clash = handlers.iter().find(|(handler, _, _)| {
-            handler.kind != Kind::ClientStreaming && handler.stream_type == ty.ident
-        });
-        let Some((handler, _, _)) = clash else {
-            return true;
-        };
-        let (name, handler) = (ty.ident.to_string(), handler.name.to_string());
-        errors.push_rule(raw_stream::error(
-            ty.ident.span(),
-            RawFound::ClashingStreamType(&name, &handler),
-        ));
-        stream_types.retain(|name| *name != ty.ident);
-        false
-    });
-    // Any other hand-written response stream belongs to a raw handler.
-    for name in stream_types {
-        let written = name.to_string();
-        errors.push_rule(raw_stream::error(
-            name.span(),
-            RawFound::StreamType(&written),
-        ));
-    }
-
-    let form = if desugared {
-        Form::Desugared
-    } else {
-        Form::Async
-    };
-    let mut generated = Vec::new();
-    for (handler, cfgs, body) in &handlers {
-        generated.extend(expand::stream_type_item(handler, cfgs));
-        generated.push(expand::trait_method(handler, &names, cfgs, form, *body));
-    }
-    let needs_owned = handlers.iter().any(|(handler, _, body)| {
-        *body == Body::Call
-            && handler.self_arg == SelfArg::Ref
-            && handler.kind != Kind::ClientStreaming
-    });
-    let owned = needs_owned.then(|| expand::owned_method(&item.self_ty, &names));
-
+/// tonic's server traits are `#[async_trait]` traits: an impl with `async fn`s
+/// (session handlers or raw ones) needs the attribute, if it is not there yet.
+fn async_trait_attribute(item: &ItemImpl, desugared: bool, sorted: &Sorted) -> Option<TokenStream> {
     let has_async_trait = item.attrs.iter().any(|attr| {
         attr.path()
             .segments
             .last()
             .is_some_and(|segment| segment.ident == "async_trait")
     });
-    // tonic's server traits are `#[async_trait]` traits: an impl with `async fn`s
-    // (session handlers or raw ones) needs the attribute, if it is not there yet.
-    let has_async_fn = kept.iter().any(
+    let has_async_fn = sorted.kept.iter().any(
         |impl_item| matches!(impl_item, ImplItem::Fn(method) if method.sig.asyncness.is_some()),
     );
-    let async_trait = (!has_async_trait && !desugared && (!handlers.is_empty() || has_async_fn))
-        .then(|| quote!(#[::tonic_session::__private::async_trait]));
+    let needed = !sorted.handlers.is_empty() || has_async_fn;
+    (!has_async_trait && !desugared && needed)
+        .then(|| quote!(#[::tonic_session::__private::async_trait]))
+}
 
+/// The inherent impl holding the users' handler bodies (and the owned-handle
+/// method), if there is anything to hold.
+fn inherent_impl(
+    item: &ItemImpl,
+    inherent: &[syn::ImplItemFn],
+    owned: Option<TokenStream>,
+) -> Option<TokenStream> {
     let impl_cfgs = cfg_attrs(&item.attrs);
     let (impl_generics, _, where_clause) = item.generics.split_for_impl();
     let self_ty = &item.self_ty;
-    let inherent_impl = (!inherent.is_empty() || owned.is_some()).then(|| {
+    (!inherent.is_empty() || owned.is_some()).then(|| {
         quote! {
             #(#impl_cfgs)*
             impl #impl_generics #self_ty #where_clause {
@@ -245,9 +171,17 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
                 #owned
             }
         }
-    });
+    })
+}
 
-    item.items = kept;
+/// The trait impl as rewritten (its kept items, then the generated ones), and the
+/// inherent impl after it.
+fn assemble(
+    mut item: ItemImpl,
+    async_trait: Option<TokenStream>,
+    generated: &[TokenStream],
+    inherent_impl: Option<TokenStream>,
+) -> TokenStream {
     let attrs = std::mem::take(&mut item.attrs);
     let ItemImpl {
         defaultness,
@@ -263,7 +197,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
     let trait_ = trait_
         .as_ref()
         .map(|(_, path, for_token)| quote!(#path #for_token));
-    let tokens = quote! {
+    quote! {
         #async_trait
         #(#attrs)*
         #defaultness #unsafety #impl_token #impl_generics #trait_ #self_ty #where_clause {
@@ -271,8 +205,7 @@ fn rewrite(mut item: ItemImpl) -> (TokenStream, Errors) {
             #(#generated)*
         }
         #inherent_impl
-    };
-    (tokens, errors)
+    }
 }
 
 /// The rules on a method as written: raw streams in it (unless it is the raw handler
