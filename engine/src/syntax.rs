@@ -3,6 +3,7 @@
 //! session half.
 
 use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::{self, Visit};
 use syn::{Expr, Ident, Pat};
 
 /// Every identifier in `tokens`, groups included, in order: what the analyses see of
@@ -33,9 +34,32 @@ pub fn names_any(tokens: &TokenStream, names: &[&str]) -> bool {
 /// binding (`let rx2 = rx;`), or takes a request apart (`request.into_inner()`).
 pub fn may_yield_a_half(expr: &Expr) -> bool {
     let into_inner = matches!(expr, Expr::MethodCall(call) if call.method == "into_inner");
-    into_inner
-        || bare_ident(expr).is_some()
-        || names_any(&quote::ToTokens::to_token_stream(expr), &["await"])
+    into_inner || bare_ident(expr).is_some() || awaits(expr)
+}
+
+/// Whether `.await` appears anywhere in `expr`, macro arguments included. A walk of
+/// the tree, not of its tokens: inside a proc macro every token made is a call to
+/// the compiler, and this is asked of every `let`.
+fn awaits(expr: &Expr) -> bool {
+    struct Awaits(bool);
+    impl<'a> Visit<'a> for Awaits {
+        fn visit_expr_await(&mut self, _: &'a syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Verbatim(tokens) => self.0 |= names_any(tokens, &["await"]),
+                other if !self.0 => visit::visit_expr(self, other),
+                _ => {}
+            }
+        }
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            self.0 |= names_any(&mac.tokens, &["await"]);
+        }
+    }
+    let mut found = Awaits(false);
+    found.visit_expr(expr);
+    found.0
 }
 
 /// Whether a type or pattern names a session half (`Sender`, `Upload`, `Receiver`).

@@ -434,3 +434,21 @@ fn an_error_converted_on_its_way_to_the_question_mark_still_ends_the_stream() {
         Ok(())";
     assert_eq!(leaks(&client(body)), leak("rx", End));
 }
+
+#[test]
+fn what_may_yield_a_half() {
+    for (expr, may) in [
+        ("c.get(0).await", true),
+        ("(c.get(0).await?, 1)", true),
+        ("async { rx.await }", true),
+        ("tokio::join!(a, b.await)", true),
+        ("rx", true),
+        ("request.into_inner()", true),
+        ("1 + 2", false),
+        ("vec![1, 2]", false),
+        ("make(a, b).unwrap()", false),
+    ] {
+        let parsed: syn::Expr = syn::parse_str(expr).expect("an expression");
+        assert_eq!(crate::syntax::may_yield_a_half(&parsed), may, "{expr}");
+    }
+}
