@@ -108,7 +108,7 @@ fn main() -> Result<(), BoxError> {
             }
             "--idle-side" => {
                 let (raw, calls) = child_side(&mut args);
-                return idle::measure_side(raw, calls);
+                return idle::measure_side(raw, calls, args.next().as_deref());
             }
             "--build-cost" => build_cost = Some(true),
             "--no-build-cost" => build_cost = Some(false),
@@ -123,7 +123,7 @@ fn main() -> Result<(), BoxError> {
                      --big-service: only the build cost of a generated service of 40 streaming methods and its 40 client functions, `cargo check` and `cargo build`, session against raw, K samples (writes no files)\n  \
                      --lint-speed: only `cargo tonic-session check` on a generated 100,000-line crate, K samples (writes no files)\n  \
                      --tail N: only the tail latency of N concurrent bidi ping-pong sessions, session against raw, K rounds (writes no files)\n  \
-                     --idle N: only the resident memory of N parked bidi calls, session against raw, K rounds (writes no files)\n  \
+                     --idle N: only the resident memory of N parked calls of each kind, session against raw, K rounds (writes no files)\n  \
                      --stalled N: only the resident memory of N server streams nobody reads, each second for 10 s, session against raw, K rounds (writes no files)"
                 );
                 return Ok(());

@@ -152,6 +152,7 @@ pub async fn read_stream(
         count,
         variant: variant as i32,
         counted: false,
+        park: false,
     };
     let mut stream = client.produce(plan).await?.into_inner();
     let mut next = 0;

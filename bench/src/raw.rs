@@ -56,11 +56,18 @@ impl Bench for RawBench {
                 });
                 Box::pin(ReceiverStream::new(rx))
             }
-            Variant::AsyncStream => Box::pin(async_stream::stream! {
-                for seq in 0..count {
-                    yield Ok(msg(seq));
-                }
-            }),
+            Variant::AsyncStream => {
+                let park = plan.park;
+                Box::pin(async_stream::stream! {
+                    for seq in 0..count {
+                        yield Ok(msg(seq));
+                    }
+                    if park {
+                        // Open until the client goes away (the stream is dropped).
+                        std::future::pending::<()>().await;
+                    }
+                })
+            }
             // futures' `iter`, as the transport ceiling: tokio-stream's returns
             // Pending every 32 items (cooperative scheduling), so tonic would flush a
             // frame every 32 messages.

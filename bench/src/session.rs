@@ -47,6 +47,9 @@ impl Bench for SessionBench {
         match plan.variant() {
             Variant::Inline => {
                 produce(&mut tx, plan.count, sent.as_deref()).await?;
+                if plan.park {
+                    tx.closed().await;
+                }
                 Ok(tx.finish())
             }
             Variant::Spawned => {

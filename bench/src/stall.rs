@@ -47,6 +47,7 @@ fn plan(variant: Variant) -> Request<Plan> {
         count: u64::MAX,
         variant: variant as i32,
         counted: true,
+        park: false,
     })
 }
 

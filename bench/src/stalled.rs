@@ -36,6 +36,7 @@ async fn stall(
             count: u64::MAX,
             variant: variant as i32,
             counted: false,
+            park: false,
         };
         held.push(client.clone().produce(plan).await?);
     }
