@@ -91,6 +91,8 @@ struct ClientSigns {
     first: Option<(At, &'static str)>,
     /// Locals bound to `call(..).await?.into_inner()`: a response that may stream.
     responses: Vec<String>,
+    /// Locals bound to a request stream built by hand (see `wraps_a_receiver`).
+    hand_built: Vec<String>,
 }
 
 impl ClientSigns {
@@ -101,8 +103,9 @@ impl ClientSigns {
     }
 }
 
-/// Whether `expr` is, or wraps in calls (`Request::new(..)`), a
-/// `ReceiverStream::new(..)`: a request stream built by hand.
+/// Whether `expr` is, or wraps in calls (`Request::new(..)`), a request stream
+/// built by hand: `ReceiverStream::new(..)`, or a stream of an iterator
+/// (`tokio_stream::iter(..)`, `futures::stream::iter(..)`).
 fn wraps_a_receiver(expr: &Expr) -> bool {
     let Expr::Call(call) = expr else {
         return false;
@@ -110,11 +113,25 @@ fn wraps_a_receiver(expr: &Expr) -> bool {
     let Expr::Path(func) = &*call.func else {
         return false;
     };
-    let wrapper = func.path.segments.iter().any(|segment| {
-        segment.ident == "ReceiverStream" || segment.ident == "UnboundedReceiverStream"
-    });
-    wrapper || call.args.iter().any(wraps_a_receiver)
+    let segments: Vec<String> = func
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let wrapper = segments
+        .iter()
+        .any(|segment| segment == "ReceiverStream" || segment == "UnboundedReceiverStream");
+    let stream_of_iter = matches!(
+        segments.as_slice(),
+        [.., module, last] if last == "iter" && (module == "stream" || module == "tokio_stream")
+    );
+    wrapper || stream_of_iter || call.args.iter().any(wraps_a_receiver)
 }
+
+/// The methods that read a streaming response: tonic's own, and the `Stream`
+/// extensions' (tokio-stream's and futures' `next`, `try_next`).
+const READS: [&str; 3] = ["message", "next", "try_next"];
 
 /// Methods of the standard library that take a range, where `..` is just that.
 const STD_RANGE_METHODS: [&str; 13] = [
@@ -150,10 +167,13 @@ pub(crate) fn awaited_response(expr: &Expr) -> bool {
 
 impl Visit<'_> for ClientSigns {
     fn visit_local(&mut self, local: &syn::Local) {
-        if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, &local.init)
-            && awaited_response(&init.expr)
-        {
-            self.responses.push(ident.ident.to_string());
+        if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, &local.init) {
+            if awaited_response(&init.expr) {
+                self.responses.push(ident.ident.to_string());
+            }
+            if wraps_a_receiver(&init.expr) {
+                self.hand_built.push(ident.ident.to_string());
+            }
         }
         if let syn::Pat::Type(typed) = &local.pat
             && let Some(span) = find_ident(typed.ty.to_token_stream(), "Streaming")
@@ -175,7 +195,11 @@ impl Visit<'_> for ClientSigns {
                         "calls with `..` (a session's request stream)",
                     );
                 }
-                other if wraps_a_receiver(other) => {
+                other
+                    if wraps_a_receiver(other)
+                        || bare_ident(other)
+                            .is_some_and(|name| self.hand_built.contains(&name)) =>
+                {
                     self.found(
                         At::of(call.method.span()),
                         "passes a hand-built request stream",
@@ -184,7 +208,7 @@ impl Visit<'_> for ClientSigns {
                 _ => {}
             }
         }
-        if call.method == "message"
+        if READS.iter().any(|read| call.method == read)
             && let Some(name) = bare_ident(&call.receiver)
             && self.responses.contains(&name)
         {

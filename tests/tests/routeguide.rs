@@ -118,6 +118,10 @@ async fn the_session_client_learns_what_the_map_says() {
     server.stop().await.unwrap();
 }
 
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "a plain tonic client, raw on purpose: it must get the same answers as the session client"
+)]
 #[tokio::test]
 async fn a_plain_tonic_client_gets_the_same_answers_from_the_session_server() {
     let (server, channel) = start().await;

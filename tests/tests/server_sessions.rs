@@ -230,6 +230,10 @@ async fn client_leaving_stops_a_spawned_sender() {
     assert_no_task_outlived(baseline).await;
 }
 
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "a raw tonic client uploads, to see the server side end cleanly"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_upload_ends_cleanly() {
     let (_server, mut client, mut events) = ProbeService::start().await;
@@ -278,6 +282,10 @@ async fn an_upload_ended_by_its_headers_ends_cleanly() {
 /// once the client's sender drops (tonic #848; seen here in 3 of 60 loaded runs).
 /// The sender stays alive until the server has reported, so no END_STREAM can be
 /// sent meanwhile.
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "a raw tonic client aborts its upload, which a session client cannot do by accident"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_aborted_upload_is_an_error_not_a_clean_end() {
     let (_server, client, mut events) = ProbeService::start().await;
@@ -305,6 +313,10 @@ async fn an_aborted_upload_is_an_error_not_a_clean_end() {
     drop(tx);
 }
 
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "raw tonic clients call every kind of session handler"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_session_layer_every_session_handler_fails_at_its_first_call() {
     let (service, mut events) = ProbeService::new();

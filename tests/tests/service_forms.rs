@@ -74,6 +74,10 @@ impl pb_arc_self::greeting_service_server::GreetingService for Counting {
     }
 }
 
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "raw tonic clients call the handlers under test"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn arc_self_handlers_share_one_service() {
     use pb::greeting_service_client::GreetingServiceClient;
@@ -176,6 +180,10 @@ impl pb::greeting_service_server::GreetingService for Outer {
     }
 }
 
+#[tonic_session::allow(
+    unannotated_client,
+    reason = "raw tonic clients call the handlers under test"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn async_trait_above_the_attribute_serves_every_kind() {
     use pb::greeting_service_client::GreetingServiceClient;

@@ -32,6 +32,7 @@ mod session_spawned_sender;
 mod shared_request_stream;
 mod spawned_uploader;
 mod std_ranges;
+mod streams_by_extension;
 mod unary_only;
 mod unbounded_feed;
 #[path = "more/by_path.rs"]
