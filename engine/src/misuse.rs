@@ -56,12 +56,14 @@ pub fn is_forgetting(call: &ExprCall) -> bool {
 }
 
 /// For a statement whose value is thrown away: if that value is (derived from) the
-/// result of `x.send(..)`, that send call. Covers `x.send(m).await;`, `.ok()`,
+/// result of `x.send(..)` (or, on a raw channel, `try_send`, `blocking_send`: a
+/// closed channel is an error there too), that send call. Covers `x.send(m).await;`, `.ok()`,
 /// `.unwrap_or_default()`, `.unwrap_or_else(|_| ..)`, `.map_err(..)`, `.is_ok()` and
 /// the like, and `drop(..)` around any of them.
 pub fn discarded_send(expr: &Expr) -> Option<&ExprMethodCall> {
+    const SENDS: [&str; 3] = ["send", "try_send", "blocking_send"];
     match expr {
-        Expr::MethodCall(call) if call.method == "send" => Some(call),
+        Expr::MethodCall(call) if SENDS.iter().any(|send| call.method == send) => Some(call),
         Expr::MethodCall(call)
             if [
                 "ok",
@@ -226,10 +228,14 @@ mod tests {
             "tx.send(m).await.ok()",
             "drop(tx.send(m))",
             "(tx.send(m).await).is_err()",
+            "tx.try_send(m).ok()",
+            "tx.blocking_send(m)",
         ] {
             assert!(discarded_send(&expr(discarded)).is_some(), "{discarded}");
         }
         assert!(discarded_send(&expr("tx.send(m).await?")).is_none());
+        assert!(discarded_send(&expr("tx.try_send(m)?")).is_none());
+        assert!(discarded_send(&expr("tx.sent(m)")).is_none());
         assert!(discarded_spawn(&expr("drop(tokio::spawn(f))")).is_some());
         assert!(discarded_spawn(&expr("drop(handle)")).is_none());
     }

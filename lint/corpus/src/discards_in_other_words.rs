@@ -1,5 +1,6 @@
 //! The same hazards in other words: a send's result bound to `_name`, mapped and
-//! dropped, a task's handle passed to `drop`, a sender kept from ever dropping.
+//! dropped, a `try_send` whose error (a closed channel among them) is thrown away,
+//! a task's handle passed to `drop`, a sender kept from ever dropping.
 use std::mem::ManuallyDrop;
 
 use tokio::sync::mpsc;
@@ -19,6 +20,17 @@ impl Quotes for Feed { //~ unannotated_service
             for symbol in symbols {
                 let _sent = tx.send(Ok(Quote::of(&symbol))).await; //~ ignored_send_error
                 tx.send(Ok(Quote::close(&symbol))).await.map_err(|err| tracing::warn!("{err}")); //~ ignored_send_error
+            }
+        }));
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+
+    async fn best_effort(&self, request: Request<Symbols>) -> Result<Response<Self::WatchStream>, Status> {
+        let (tx, rx) = mpsc::channel(16);
+        let symbols = request.into_inner().symbols;
+        self.keep(tokio::spawn(async move {
+            for symbol in symbols {
+                let _ = tx.try_send(Ok(Quote::of(&symbol))); //~ ignored_send_error
             }
         }));
         Ok(Response::new(ReceiverStream::new(rx)))
