@@ -110,7 +110,6 @@ async fn open_raw(mut client: BenchClient<Channel>) -> Result<RawPingPong, Statu
 
 #[tonic_session::allow(
     unannotated_client,
-    detached_half,
     reason = "the hand-written tonic clients the bench measures sessions against"
 )]
 mod raw_clients {

@@ -113,19 +113,15 @@ fn wraps_a_receiver(expr: &Expr) -> bool {
     let Expr::Path(func) = &*call.func else {
         return false;
     };
-    let segments: Vec<String> = func
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    let wrapper = segments
-        .iter()
-        .any(|segment| segment == "ReceiverStream" || segment == "UnboundedReceiverStream");
-    let stream_of_iter = matches!(
-        segments.as_slice(),
-        [.., module, last] if last == "iter" && (module == "stream" || module == "tokio_stream")
-    );
+    let segments = &func.path.segments;
+    let wrapper = segments.iter().any(|segment| {
+        segment.ident == "ReceiverStream" || segment.ident == "UnboundedReceiverStream"
+    });
+    let mut from_the_end = segments.iter().rev();
+    let stream_of_iter = from_the_end.next().is_some_and(|last| last.ident == "iter")
+        && from_the_end
+            .next()
+            .is_some_and(|module| module.ident == "stream" || module.ident == "tokio_stream");
     wrapper || stream_of_iter || call.args.iter().any(wraps_a_receiver)
 }
 
